@@ -1,0 +1,45 @@
+# The doors a newcomer walks through: make run, make test, make lint.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app harkat
+
+.PHONY: run test lint format clean
+
+# Reinstall when the declared dependencies change.
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed reference
+	$(FLASK) users demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The whole suite on SQLite; then every database test again on PostgreSQL when
+# HARKAT_TEST_DATABASE_URL names a scratch database (see .ci/run).
+test: lint
+	@echo "== pytest on SQLite =="
+	HARKAT_TEST_BACKEND=sqlite $(BIN)/pytest
+	@if [ -n "$$HARKAT_TEST_DATABASE_URL" ]; then \
+		echo "== pytest on PostgreSQL ($$HARKAT_TEST_DATABASE_URL) =="; \
+		HARKAT_TEST_BACKEND=postgresql $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL skipped: HARKAT_TEST_DATABASE_URL is not set =="; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,140 @@
+"""HARKAT: case management for BANK HARKAT financing and BALIKAT training, Kota Jambi."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application.
+
+    Configuration, lowest precedence first: ``harkat.config``, ``instance/config.py``,
+    ``HARKAT_*`` environment variables, then ``test_config``.
+    """
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("HARKAT_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_models()
+    register_blueprints(app)
+    register_security(app)
+    register_templating(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object("harkat.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("HARKAT")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    for key in ("IDLE_TIMEOUT", "LOGIN_THROTTLE_WINDOW"):
+        # From the environment these arrive as a number of minutes.
+        if isinstance(app.config[key], int | float):
+            app.config[key] = timedelta(minutes=app.config[key])
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
+    app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
+    url = app.config["DATABASE_URL"] or f"sqlite:///{instance / 'harkat.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(url)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgres://`` and ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret_key(path: Path) -> str:
+    """Read the key kept in the instance folder, creating it (readable by owner only) once."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+def register_extensions(app: Flask) -> None:
+    from harkat.extensions import bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_models() -> None:
+    """Import every model module so metadata and audit listeners are complete."""
+    import harkat.audit.models
+    import harkat.audit.services
+    import harkat.auth.models
+    import harkat.reference.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from harkat.admin.views import bp as admin_bp
+    from harkat.audit.views import bp as audit_bp
+    from harkat.auth.views import bp as auth_bp
+    from harkat.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
+
+
+def register_security(app: Flask) -> None:
+    from harkat.auth.access import enforce_access
+    from harkat.auth.login import configure_login
+    from harkat.security import TLSAwareSessionInterface, set_security_headers
+
+    configure_login(app)
+    app.session_interface = TLSAwareSessionInterface()
+    app.before_request(enforce_access)
+    app.after_request(set_security_headers)
+
+
+def register_templating(app: Flask) -> None:
+    from harkat.templating import init_templating
+
+    init_templating(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from harkat.main.errors import init_errorhandlers
+
+    init_errorhandlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from harkat.auth.cli import users_cli
+    from harkat.reference.cli import seed_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)

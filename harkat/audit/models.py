@@ -1,0 +1,64 @@
+"""The append-only audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from harkat.database import utcnow
+from harkat.extensions import db
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        sa.Index("ix_audit_log_entity", "entity_type", "entity_id"),
+        sa.Index("ix_audit_log_actor_at", "actor_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: None for the system (CLI without a user, migrations, anonymous visitors).
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: The username as it was when the row was written.
+    actor_name: Mapped[str] = mapped_column(sa.String(60), default="sistem")
+    #: ``create``, ``update``, ``delete``, ``login``, ``login_failed``, ``export``, …
+    action: Mapped[str] = mapped_column(sa.String(40), index=True)
+    entity_type: Mapped[str | None] = mapped_column(sa.String(60))
+    entity_id: Mapped[str | None] = mapped_column(sa.String(40))
+    #: ``{field: [before, after]}`` for changes; free detail for other actions. NIKs masked.
+    changes: Mapped[dict] = mapped_column(sa.JSON().with_variant(JSONB, "postgresql"), default=dict)
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+
+    def __repr__(self) -> str:
+        return f"<AuditLog {self.id} {self.action} {self.entity_type}:{self.entity_id}>"
+
+
+# The same DDL as the first migration, for schemas built with ``create_all`` (the tests' fast
+# path); ``test_migrations`` proves both ways give one schema.
+APPEND_ONLY_DDL = {
+    "sqlite": [
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    ],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
+    ],
+}
+
+
+@sa.event.listens_for(AuditLog.__table__, "after_create")
+def _make_append_only(target, connection, **kw):
+    for statement in APPEND_ONLY_DDL.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)

@@ -1,0 +1,251 @@
+"""Use-cases for accounts: create, change, authenticate, throttle, end sessions.
+
+Services flush and never commit; the view or CLI command owns the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from harkat.audit import services as audit
+from harkat.auth.domain import ThrottlePolicy, password_problems, retry_after
+from harkat.auth.models import LoginAttempt, Role, User
+from harkat.database import utcnow
+from harkat.errors import DomainError, StopValidation, ValidationError
+from harkat.reference.models import Bank, Kecamatan
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
+#: Checked against when the username is unknown, so timing does not reveal which names exist.
+_DUMMY_HASH = generate_password_hash("harkat-dummy-password")
+
+
+class LoginRefused(DomainError):
+    """Sign-in failed; the message says why without revealing whether the account exists."""
+
+
+@dataclass
+class UserData:
+    """What an admin types to create or change an account."""
+
+    username: str
+    full_name: str
+    role: Role
+    email: str | None = None
+    bank_code: str | None = None
+    kecamatan_codes: Sequence[str] = field(default_factory=tuple)
+    is_active: bool = True
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def _check_assignment(session: Session, data: UserData) -> tuple[Bank | None, list[Kecamatan]]:
+    errors = []
+    bank = None
+    kecamatan: list[Kecamatan] = []
+    if data.role == Role.BANK_OFFICER:
+        if not data.bank_code:
+            errors.append(ValidationError("bank", "Petugas bank harus terhubung ke satu bank."))
+        else:
+            bank = session.scalar(sa.select(Bank).where(Bank.code == data.bank_code))
+            if bank is None:
+                errors.append(ValidationError("bank", f"Bank '{data.bank_code}' tidak dikenal."))
+    elif data.bank_code:
+        errors.append(ValidationError("bank", "Hanya petugas bank yang terhubung ke bank."))
+    codes = list(dict.fromkeys(data.kecamatan_codes))
+    if data.role == Role.FACILITATOR:
+        if not codes:
+            errors.append(
+                ValidationError(
+                    "kecamatan", "Pendamping harus ditugaskan minimal di satu kecamatan."
+                )
+            )
+        kecamatan = list(session.scalars(sa.select(Kecamatan).where(Kecamatan.code.in_(codes))))
+        unknown = sorted(set(codes) - {k.code for k in kecamatan})
+        if unknown:
+            errors.append(
+                ValidationError("kecamatan", f"Kode kecamatan tidak dikenal: {', '.join(unknown)}.")
+            )
+    elif codes:
+        errors.append(
+            ValidationError("kecamatan", "Hanya pendamping yang ditugaskan ke kecamatan.")
+        )
+    if errors:
+        raise StopValidation.from_errors(errors)
+    return bank, kecamatan
+
+
+def create_user(session: Session, data: UserData, password: str) -> User:
+    """Create an account after checking the username, the assignment and the password."""
+    username = normalise_username(data.username)
+    errors = []
+    if not USERNAME_PATTERN.match(username):
+        errors.append(
+            ValidationError(
+                "username",
+                "Nama pengguna 3–60 karakter: huruf kecil, angka, titik, garis bawah atau strip.",
+            )
+        )
+    elif session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        errors.append(ValidationError("username", f"Nama pengguna '{username}' sudah dipakai."))
+    if not data.full_name.strip():
+        errors.append(ValidationError("full_name", "Nama lengkap wajib diisi."))
+    errors += [ValidationError("password", p) for p in password_problems(password, username)]
+    try:
+        bank, kecamatan = _check_assignment(session, data)
+    except StopValidation as stop:
+        errors += [ValidationError(f, r) for f, rs in stop.reasons.items() for r in rs]
+    if errors:
+        raise StopValidation.from_errors(errors)
+    user = User(
+        username=username,
+        full_name=data.full_name.strip(),
+        email=(data.email or "").strip() or None,
+        role=data.role,
+        bank=bank,
+        kecamatan=kecamatan,
+        is_active=data.is_active,
+        password_hash=generate_password_hash(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(session: Session, user: User, data: UserData) -> User:
+    """Change name, role, bank, kecamatan or the active flag of an account.
+
+    A new role or a deactivation ends the user's sessions, so nobody keeps rights they lost.
+    """
+    if not data.full_name.strip():
+        raise StopValidation({"full_name": ["Nama lengkap wajib diisi."]})
+    bank, kecamatan = _check_assignment(session, data)
+    rights_reduced = data.role != user.role or (user.is_active and not data.is_active)
+    user.full_name = data.full_name.strip()
+    user.email = (data.email or "").strip() or None
+    user.role = data.role
+    user.bank = bank
+    user.kecamatan = kecamatan
+    user.is_active = data.is_active
+    if rights_reduced:
+        user.end_all_sessions()
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Set a new password (policy enforced) and end every session of the user."""
+    problems = password_problems(password, user.username)
+    if problems:
+        raise StopValidation({"password": problems})
+    user.password_hash = generate_password_hash(password)
+    user.password_changed_at = utcnow()
+    user.end_all_sessions()
+    session.flush()
+    audit.record(session, "password_change", entity=user)
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """Let a signed-in user replace their password after proving they know the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise StopValidation({"current_password": ["Kata sandi saat ini salah."]})
+    if current == new:
+        raise StopValidation({"password": ["Kata sandi baru harus berbeda dari yang lama."]})
+    set_password(session, user, new)
+
+
+def deactivate(session: Session, user: User) -> None:
+    """Switch an account off and end its sessions; its history stays."""
+    user.is_active = False
+    user.end_all_sessions()
+    session.flush()
+
+
+def _failures(session: Session, column, value: str, since: datetime) -> list[datetime]:
+    query = sa.select(LoginAttempt.at).where(
+        column == value, LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)
+    )
+    if column is LoginAttempt.username:
+        last_success = (
+            sa.select(sa.func.max(LoginAttempt.at))
+            .where(LoginAttempt.username == value, LoginAttempt.succeeded.is_(True))
+            .scalar_subquery()
+        )
+        query = query.where(sa.or_(last_success.is_(None), LoginAttempt.at > last_success))
+    return list(session.scalars(query))
+
+
+def _wait_message(wait: timedelta) -> str:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))
+    return (
+        "Terlalu banyak percobaan masuk yang gagal. "
+        f"Coba lagi dalam {minutes} menit, atau minta admin mengatur ulang kata sandi."
+    )
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    address: str,
+    policy: ThrottlePolicy,
+    now: datetime | None = None,
+) -> User:
+    """Check a username and password, with throttling per account and per client address.
+
+    :raise LoginRefused: with a message for the login form.
+    """
+    now = now or utcnow()
+    username = normalise_username(username)[:60]
+    since = now - policy.window
+    for column, value, limit in (
+        (LoginAttempt.username, username, policy.max_failures_per_user),
+        (LoginAttempt.address, address, policy.max_failures_per_address),
+    ):
+        wait = retry_after(_failures(session, column, value, since), limit, policy.window, now)
+        if wait is not None:
+            audit.record(
+                session,
+                "login_blocked",
+                entity_type="users",
+                changes={"username": username},
+                actor=audit.Actor(None, username),
+            )
+            raise LoginRefused(_wait_message(wait))
+
+    user = session.scalar(sa.select(User).where(User.username == username))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    succeeded = bool(user and valid and user.is_active)
+    session.add(LoginAttempt(username=username, address=address, succeeded=succeeded, at=now))
+    if not succeeded:
+        audit.record(
+            session,
+            "login_failed",
+            entity_type="users",
+            entity_id=user.id if user else None,
+            changes={"username": username},
+            actor=audit.Actor(None, username),
+        )
+        session.flush()
+        if user and valid and not user.is_active:
+            raise LoginRefused("Akun ini sudah dinonaktifkan. Hubungi admin Dinas.")
+        raise LoginRefused("Nama pengguna atau kata sandi salah.")
+    user.last_login_at = now
+    session.flush()
+    audit.record(session, "login", entity=user, actor=audit.Actor(user.id, user.username))
+    return user
+
+
+def logout(session: Session, user: User) -> None:
+    """End every session of the user, so a copied cookie stops working too."""
+    user.end_all_sessions()
+    session.flush()
+    audit.record(session, "logout", entity=user, actor=audit.Actor(user.id, user.username))

@@ -1,0 +1,48 @@
+"""Default configuration.
+
+Precedence, lowest first: these defaults, ``instance/config.py``, ``HARKAT_*`` environment
+variables, then the ``test_config`` mapping given to :func:`harkat.create_app`.
+"""
+
+from datetime import timedelta
+
+#: SQLAlchemy URL; empty means the embedded SQLite file ``instance/harkat.sqlite3``.
+DATABASE_URL = ""
+#: Empty means a key generated once into ``instance/secret_key``.
+SECRET_KEY = ""
+#: Empty means ``instance/uploads``.
+UPLOAD_DIR = ""
+#: Largest accepted upload, in bytes.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+TIMEZONE = "Asia/Jakarta"
+
+#: A signed-in session that sees no request for this long must sign in again.
+IDLE_TIMEOUT = timedelta(minutes=30)
+#: Failed logins for one username inside LOGIN_THROTTLE_WINDOW before it is locked.
+LOGIN_MAX_FAILURES_PER_USER = 5
+#: Failed logins from one client address inside the window before it is locked.
+LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+
+SESSION_COOKIE_NAME = "harkat_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+#: Set True behind HTTPS; the cookie is then only sent over TLS.
+SESSION_COOKIE_SECURE = False
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+#: Trust X-Forwarded-* from this many proxies (0 when served directly).
+PROXY_COUNT = 0
+
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+SQLALCHEMY_RECORD_QUERIES = False
+
+WTF_CSRF_TIME_LIMIT = None
+
+BOOTSTRAP_SERVE_LOCAL = True
+BOOTSTRAP_BOOTSWATCH_THEME = None
+
+#: Rows per page in long lists.
+PAGE_SIZE = 25

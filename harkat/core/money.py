@@ -1,0 +1,80 @@
+"""Rupiah amounts: integers in storage, ``Decimal`` in arithmetic, half-up rounding."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_rupiah(amount: Decimal | int) -> int:
+    """Round to whole rupiah, halves away from zero."""
+    return int(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def format_rupiah(amount: Decimal | int | None) -> str:
+    """Format as ``Rp1.234.567`` (``-Rp5.000`` for negatives, ``—`` for None)."""
+    if amount is None:
+        return "—"
+    value = round_rupiah(amount)
+    sign = "-" if value < 0 else ""
+    grouped = f"{abs(value):,}".replace(",", ".")
+    return f"{sign}Rp{grouped}"
+
+
+def format_percent(value: Decimal | int | None, places: int = 2) -> str:
+    """Format a percentage the Indonesian way: ``3%``, ``12,5%``."""
+    if value is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+_UNITS = {
+    "rb": 1_000,
+    "ribu": 1_000,
+    "k": 1_000,
+    "jt": 1_000_000,
+    "juta": 1_000_000,
+    "m": 1_000_000_000,
+    "miliar": 1_000_000_000,
+    "milyar": 1_000_000_000,
+}
+
+
+def parse_rupiah(text: str | int | Decimal) -> int:
+    """Read an amount as people write it: ``Rp 5.000.000``, ``5.000.000,00``, ``5jt``, ``2,5 juta``.
+
+    Dots group thousands and a comma marks decimals, the Indonesian way.
+
+    :raise ValueError: with an Indonesian message when the text is not an amount.
+    """
+    if isinstance(text, int | Decimal):
+        return round_rupiah(text)
+    cleaned = str(text).strip().lower().replace("rp", "").replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        raise ValueError("Jumlah uang kosong.")
+    negative = cleaned.startswith("-")
+    cleaned = cleaned.lstrip("-")
+    multiplier = 1
+    for unit in sorted(_UNITS, key=len, reverse=True):
+        if cleaned.endswith(unit) and cleaned[: -len(unit)]:
+            multiplier = _UNITS[unit]
+            cleaned = cleaned[: -len(unit)].rstrip(".")
+            break
+    if cleaned.count(",") > 1:
+        raise ValueError(f"'{text}' bukan jumlah uang yang valid.")
+    whole, _, fraction = cleaned.partition(",")
+    groups = whole.split(".")
+    if len(groups) > 1 and multiplier == 1 and any(len(g) != 3 for g in groups[1:]):
+        raise ValueError(f"'{text}' bukan jumlah uang yang valid (titik memisahkan ribuan).")
+    if len(groups) == 2 and multiplier > 1 and len(groups[1]) != 3:
+        # "2.5jt": a decimal point written the English way before a unit.
+        whole, fraction = groups[0], groups[1]
+        groups = [whole]
+    digits = "".join(groups)
+    if not digits.isdigit() or (fraction and not fraction.isdigit()):
+        raise ValueError(f"'{text}' bukan jumlah uang yang valid.")
+    value = Decimal(f"{digits}.{fraction or 0}") * multiplier
+    return -round_rupiah(value) if negative else round_rupiah(value)

@@ -1,0 +1,92 @@
+"""Base form with WTForms' built-in messages in Indonesian, and helpers for views."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from harkat.core.money import format_rupiah, parse_rupiah
+from harkat.errors import StopValidation
+
+_MESSAGES = {
+    "This field is required.": "Wajib diisi.",
+    "Not a valid choice.": "Pilihan tidak valid.",
+    "Invalid Choice: could not coerce.": "Pilihan tidak valid.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Pilihan tidak valid.",
+    "'%(value)s' is not a valid choice for this field.": "'%(value)s' bukan pilihan yang valid.",
+    "'%(value)s' are not valid choices for this field.": "'%(value)s' bukan pilihan yang valid.",
+    "Not a valid integer value.": "Harus berupa bilangan bulat.",
+    "Not a valid decimal value.": "Harus berupa angka.",
+    "Not a valid float value.": "Harus berupa angka.",
+    "Not a valid date value.": "Tanggal tidak valid.",
+    "Not a valid datetime value.": "Tanggal dan jam tidak valid.",
+    "Not a valid time value.": "Jam tidak valid.",
+    "Invalid email address.": "Alamat email tidak valid.",
+    "Invalid input.": "Isian tidak valid.",
+    "Field must be equal to %(other_name)s.": "Harus sama dengan isian %(other_name)s.",
+    "Field must be at least %(min)d character long.": "Minimal %(min)d karakter.",
+    "Field must be at least %(min)d characters long.": "Minimal %(min)d karakter.",
+    "Field cannot be longer than %(max)d character.": "Maksimal %(max)d karakter.",
+    "Field cannot be longer than %(max)d characters.": "Maksimal %(max)d karakter.",
+    "Field must be exactly %(max)d character long.": "Harus tepat %(max)d karakter.",
+    "Field must be exactly %(max)d characters long.": "Harus tepat %(max)d karakter.",
+    "Field must be between %(min)d and %(max)d characters long.": "Harus %(min)d–%(max)d karakter.",
+    "Number must be at least %(min)s.": "Minimal %(min)s.",
+    "Number must be at most %(max)s.": "Maksimal %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Harus antara %(min)s dan %(max)s.",
+    "Date must be at least %(min)s.": "Tanggal paling awal %(min)s.",
+    "Date must be at most %(max)s.": "Tanggal paling akhir %(max)s.",
+    "Invalid CSRF Token.": "Token formulir tidak sah. Muat ulang halaman.",
+    "CSRF token missing.": "Token formulir hilang. Muat ulang halaman.",
+    "CSRF failed.": "Formulir tidak sah. Muat ulang halaman.",
+    "CSRF token expired.": "Formulir kedaluwarsa. Muat ulang halaman.",
+    "The CSRF token is missing.": "Token formulir hilang. Muat ulang halaman.",
+    "The CSRF token is invalid.": "Token formulir tidak sah. Muat ulang halaman.",
+    "The CSRF token has expired.": "Formulir kedaluwarsa. Muat ulang halaman.",
+}
+
+
+class IndonesianTranslations:
+    """The gettext interface WTForms asks for, answering from the table above."""
+
+    def gettext(self, string: str) -> str:
+        return _MESSAGES.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+_TRANSLATIONS = IndonesianTranslations()
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _TRANSLATIONS
+
+
+def apply_errors(form: FlaskForm, error: StopValidation) -> None:
+    """Put a service's reasons onto the matching form fields; the rest onto ``form.form_errors``."""
+    for field_name, reasons in error.reasons.items():
+        field = getattr(form, field_name, None) if field_name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *reasons]
+        else:
+            form.form_errors.extend(reasons)
+
+
+class RupiahField(StringField):
+    """A text input for rupiah that accepts ``Rp 5.000.000``, ``5jt`` and the like; data is int."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_rupiah(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_rupiah(valuelist[0])
+            except ValueError as error:
+                raise ValueError(str(error)) from error

@@ -1,0 +1,55 @@
+"""Error pages in Indonesian; the transaction of a failed request is always rolled back."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from harkat.extensions import db
+
+MESSAGES = {
+    400: ("Permintaan tidak valid", "Data yang dikirim tidak dapat diproses."),
+    403: ("Akses ditolak", "Akun Anda tidak memiliki hak untuk membuka halaman ini."),
+    404: (
+        "Tidak ditemukan",
+        "Halaman atau data yang Anda cari tidak ada, atau bukan wewenang Anda.",
+    ),
+    405: ("Metode tidak diizinkan", "Halaman ini tidak menerima permintaan seperti itu."),
+    413: ("Berkas terlalu besar", "Ukuran berkas melebihi batas yang diizinkan."),
+    429: ("Terlalu banyak permintaan", "Tunggu sebentar lalu coba lagi."),
+    500: (
+        "Terjadi kesalahan",
+        "Sistem mengalami gangguan. Tim teknis sudah dapat melihatnya di log.",
+    ),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
+
+
+def init_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        db.session.rollback()
+        return _render(
+            400,
+            "Formulir kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman lalu kirim lagi.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if error.code is None or request.endpoint in ("static", "bootstrap.static"):
+            return error
+        return _render(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render(500)

@@ -1,0 +1,70 @@
+"""Home page per role and the health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+
+from harkat.audit.models import AuditLog
+from harkat.auth.access import public, roles
+from harkat.auth.models import Role, User
+from harkat.extensions import db
+from harkat.reference.models import Bank, Course, Kecamatan, Kelurahan, Scheme
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@roles()
+def home():
+    """Show each role what it works with."""
+    schemes = db.session.scalars(
+        sa.select(Scheme).where(Scheme.is_active).order_by(Scheme.name)
+    ).all()
+    context: dict = {"schemes": schemes}
+    if current_user.role == Role.ADMIN:
+        context["user_counts"] = dict(
+            db.session.execute(
+                sa.select(User.role, sa.func.count()).where(User.is_active).group_by(User.role)
+            ).tuples()
+        )
+        context["bank_count"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Bank).where(Bank.is_active)
+        )
+        context["course_count"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Course).where(Course.is_active)
+        )
+        context["recent_audit"] = db.session.scalars(
+            sa.select(AuditLog).order_by(AuditLog.id.desc()).limit(8)
+        ).all()
+    elif current_user.role == Role.FACILITATOR:
+        context["areas"] = [
+            (kecamatan, kecamatan.kelurahan) for kecamatan in current_user.kecamatan
+        ]
+        context["courses"] = db.session.scalars(
+            sa.select(Course).where(Course.is_active).order_by(Course.code)
+        ).all()
+    elif current_user.role == Role.BANK_OFFICER:
+        context["bank"] = current_user.bank
+    else:
+        context["banks"] = db.session.scalars(
+            sa.select(Bank).where(Bank.is_active).order_by(Bank.name)
+        ).all()
+        context["region_counts"] = (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Kecamatan)),
+            db.session.scalar(sa.select(sa.func.count()).select_from(Kelurahan)),
+        )
+    return render_template(f"main/home_{current_user.role.value}.html", **context)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """Report whether the database answers; 503 when it does not."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="tidak terhubung"), 503
+    return jsonify(status="ok", database="ok")

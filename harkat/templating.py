@@ -1,0 +1,32 @@
+"""Jinja filters and globals: Indonesian numbers, dates and labels."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from harkat.auth.models import Role
+from harkat.core.dates import format_date, format_datetime
+from harkat.core.money import format_percent, format_rupiah
+from harkat.core.nik import mask_nik
+
+
+def format_number(value: int | None) -> str:
+    """Group thousands with dots: ``12.345``."""
+    if value is None:
+        return "—"
+    return f"{value:,}".replace(",", ".")
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        rupiah=format_rupiah,
+        percent=format_percent,
+        number=format_number,
+        date_id=format_date,
+        datetime_id=format_datetime,
+        mask_nik=mask_nik,
+    )
+    app.jinja_env.globals.update(Role=Role)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
