@@ -19,7 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     """
     app = Flask(
         __name__,
-        instance_path=os.environ.get("HARKAT_INSTANCE_PATH") or None,
+        instance_path=(test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("HARKAT_INSTANCE_PATH")
+        or None,
         instance_relative_config=True,
         template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 
 from harkat.core.money import format_rupiah, parse_rupiah
 from harkat.errors import StopValidation
@@ -63,6 +66,11 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+
+def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """Turn ``(value, label)`` pairs into the option objects WTForms expects."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def apply_errors(form: FlaskForm, error: StopValidation) -> None:

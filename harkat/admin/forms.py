@@ -11,11 +11,19 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from harkat.auth.models import ROLE_LABELS
-from harkat.forms import Form, RupiahField
+from harkat.forms import Form, RupiahField, choices
 from harkat.reference.models import ApplicantType, LoanMethod
 
 
@@ -36,7 +44,7 @@ class UserForm(Form):
         validators=[Optional(), Email(message="Alamat email tidak valid."), Length(max=200)],
     )
     role = SelectField(
-        "Peran", choices=[(role.value, label) for role, label in ROLE_LABELS.items()]
+        "Peran", choices=choices((role.value, label) for role, label in ROLE_LABELS.items())
     )
     bank = SelectField("Bank (khusus petugas bank)", choices=[])
     kecamatan = MultiCheckboxField("Kecamatan tugas (khusus pendamping)", choices=[])
@@ -101,15 +109,16 @@ class SchemeForm(Form):
     annual_rate_percent = DecimalField(
         "Bunga per tahun (%)", places=3, validators=[DataRequired(), NumberRange(min=0, max=100)]
     )
-    method = SelectField("Metode", choices=[(m.value, m.label) for m in LoanMethod])
+    method = SelectField("Metode", choices=choices((m.value, m.label) for m in LoanMethod))
     applicant_type = SelectField(
-        "Jenis pemohon", choices=[(a.value, a.label) for a in ApplicantType]
+        "Jenis pemohon", choices=choices((a.value, a.label) for a in ApplicantType)
     )
+    # InputRequired, not DataRequired: the latter would hide "bukan jumlah uang yang valid".
     min_amount_per_member = RupiahField(
-        "Plafon minimal per anggota", validators=[DataRequired(), NumberRange(min=1)]
+        "Plafon minimal per anggota", validators=[InputRequired(), NumberRange(min=1)]
     )
     max_amount_per_member = RupiahField(
-        "Plafon maksimal per anggota", validators=[DataRequired(), NumberRange(min=1)]
+        "Plafon maksimal per anggota", validators=[InputRequired(), NumberRange(min=1)]
     )
     max_amount_per_group = RupiahField(
         "Plafon maksimal per kelompok",

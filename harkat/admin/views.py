@@ -19,7 +19,7 @@ from harkat.auth.access import roles
 from harkat.auth.models import Role, User
 from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.forms import apply_errors
+from harkat.forms import apply_errors, choices
 from harkat.reference import services as reference
 from harkat.reference.models import ApplicantType, Bank, LoanMethod, Scheme
 
@@ -35,10 +35,11 @@ def _get_or_404(model, ident):
 
 def _fill_user_choices(form: UserForm) -> None:
     banks = db.session.scalars(sa.select(Bank).order_by(Bank.name)).all()
-    form.bank.choices = [("", "— tidak ada —")] + [
-        (b.code, b.name + ("" if b.is_active else " (nonaktif)")) for b in banks
-    ]
-    form.kecamatan.choices = reference.kecamatan_choices(db.session)
+    form.bank.choices = choices(
+        [("", "— tidak ada —")]
+        + [(b.code, b.name + ("" if b.is_active else " (nonaktif)")) for b in banks]
+    )
+    form.kecamatan.choices = choices(reference.kecamatan_choices(db.session))
 
 
 def _user_data(form: UserForm, username: str) -> auth_services.UserData:

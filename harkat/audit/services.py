@@ -117,8 +117,9 @@ def record(
 
 
 def _identity(obj: Any) -> str | None:
-    identity = inspect(obj).identity
-    if identity is None:
+    state = inspect(obj)
+    identity = state.mapper.primary_key_from_instance(obj)
+    if any(part is None for part in identity):
         return None
     return ":".join(str(part) for part in identity)
 

@@ -51,5 +51,7 @@ def init_errorhandlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
+        if app.testing:
+            raise error  # let the test see the real traceback
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return _render(500)

@@ -24,11 +24,10 @@ def home():
     ).all()
     context: dict = {"schemes": schemes}
     if current_user.role == Role.ADMIN:
-        context["user_counts"] = dict(
-            db.session.execute(
-                sa.select(User.role, sa.func.count()).where(User.is_active).group_by(User.role)
-            ).tuples()
+        counts = db.session.execute(
+            sa.select(User.role, sa.func.count()).where(User.is_active).group_by(User.role)
         )
+        context["user_counts"] = dict(counts.all())
         context["bank_count"] = db.session.scalar(
             sa.select(sa.func.count()).select_from(Bank).where(Bank.is_active)
         )

@@ -69,7 +69,9 @@ def seed_reference(session: Session) -> SeedResult:
             kelurahan[row["code"]].name = row["kelurahan"]
     session.flush()
 
-    known_keys = set(session.execute(sa.select(PlaceAlias.level, PlaceAlias.key)).tuples())
+    known_keys = {
+        (level, key) for level, key in session.execute(sa.select(PlaceAlias.level, PlaceAlias.key))
+    }
     names = [(code, k.name) for code, k in kecamatan.items()]
     names += [(code, k.name) for code, k in kelurahan.items()]
     names += [(row["code"], row["alias"]) for row in _read_csv("aliases.csv")]

@@ -1,0 +1,82 @@
+"""Walk every route of the app: anonymous visitors are sent to sign in, and each role is refused
+wherever it does not belong. New endpoints must be added to ``EXPECTED``, so widening access is a
+deliberate, reviewed change."""
+
+from __future__ import annotations
+
+import pytest
+
+from harkat.auth.access import PUBLIC_ENDPOINTS, view_access
+from harkat.auth.models import Role
+
+PUBLIC = "public"
+EVERYONE = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+
+EXPECTED: dict[str, frozenset[Role] | str] = {
+    "main.home": EVERYONE,
+    "main.healthz": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": EVERYONE,
+    "auth.change_password": EVERYONE,
+    "admin.users": ADMIN,
+    "admin.create_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.reset_password": ADMIN,
+    "admin.deactivate_user": ADMIN,
+    "admin.banks": ADMIN,
+    "admin.edit_bank": ADMIN,
+    "admin.schemes": ADMIN,
+    "admin.edit_scheme": ADMIN,
+    "audit.index": ADMIN,
+}
+
+
+def _routes(app):
+    """Yield ``(endpoint, method, url)`` for every rule, with placeholder arguments."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        values = dict(rule.defaults or {})
+        for name in rule.arguments - values.keys():
+            converter = rule._converters[name].__class__.__name__
+            values[name] = 999999 if converter == "IntegerConverter" else "tidak-ada"
+        url = rule.build(values, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def test_every_endpoint_declares_who_may_use_it_as_expected(app):
+    declared = {}
+    for endpoint, view in app.view_functions.items():
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
+        is_public, roles = view_access(view)
+        assert is_public or roles is not None, f"{endpoint} declares no access rule"
+        declared[endpoint] = PUBLIC if is_public else roles
+    assert declared == EXPECTED
+
+
+def test_anonymous_visitors_reach_only_public_endpoints(app):
+    client = app.test_client()
+    for endpoint, method, url in _routes(app):
+        response = client.open(url, method=method)
+        if EXPECTED[endpoint] == PUBLIC:
+            assert response.status_code < 400, (endpoint, method, response.status_code)
+        else:
+            assert response.status_code == 302, (endpoint, method, response.status_code)
+            assert "/auth/login" in response.headers["Location"], (endpoint, method)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_is_refused_where_it_does_not_belong(app, login_as, client, role):
+    login_as(role)
+    for endpoint, method, url in _routes(app):
+        if endpoint == "auth.logout":
+            continue  # would end the session the rest of the walk needs
+        response = client.open(url, method=method)
+        allowed = EXPECTED[endpoint]
+        if allowed == PUBLIC or role in allowed:
+            assert response.status_code != 403, (role, endpoint, method)
+        else:
+            assert response.status_code == 403, (role, endpoint, method, response.status_code)
