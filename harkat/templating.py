@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
 from harkat.auth.models import Role
 from harkat.core.dates import format_date, format_datetime
 from harkat.core.money import format_percent, format_rupiah
@@ -25,8 +26,10 @@ def init_templating(app: Flask) -> None:
         date_id=format_date,
         datetime_id=format_datetime,
         mask_nik=mask_nik,
+        action_label=lambda action: ACTION_LABELS.get(action, action),
+        entity_label=lambda entity: ENTITY_LABELS.get(entity, entity),
     )
-    app.jinja_env.globals.update(Role=Role)
+    app.jinja_env.globals.update(Role=Role, AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -40,6 +40,23 @@ class AuditLog(db.Model):
         return f"<AuditLog {self.id} {self.action} {self.entity_type}:{self.entity_id}>"
 
 
+#: What each action and kind of record is called on screen; unknown ones show as stored.
+ACTION_LABELS = {
+    "create": "membuat",
+    "update": "mengubah",
+    "delete": "menghapus",
+    "login": "masuk",
+    "login_failed": "gagal masuk",
+    "login_blocked": "masuk diblokir",
+    "logout": "keluar",
+    "password_change": "mengganti kata sandi",
+    "export": "mengekspor",
+    "download": "mengunduh",
+}
+ENTITY_LABELS = {"users": "akun", "banks": "bank", "schemes": "skema", "courses": "kursus"}
+#: Bookkeeping columns left out of the on-screen summary (they stay in the stored row).
+HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
 # The same DDL as the first migration, for schemas built with ``create_all`` (the tests' fast
 # path); ``test_migrations`` proves both ways give one schema.
 APPEND_ONLY_DDL = {
