@@ -96,7 +96,8 @@ def register_models() -> None:
     import harkat.audit.models
     import harkat.audit.services
     import harkat.auth.models
-    import harkat.reference.models  # noqa: F401
+    import harkat.reference.models
+    import harkat.registration.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -104,11 +105,13 @@ def register_blueprints(app: Flask) -> None:
     from harkat.audit.views import bp as audit_bp
     from harkat.auth.views import bp as auth_bp
     from harkat.main.views import bp as main_bp
+    from harkat.registration.views import bp as registration_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(registration_bp)
 
 
 def register_security(app: Flask) -> None:

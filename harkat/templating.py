@@ -8,7 +8,8 @@ from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
 from harkat.auth.models import Role
 from harkat.core.dates import format_date, format_datetime
 from harkat.core.money import format_percent, format_rupiah
-from harkat.core.nik import mask_nik
+from harkat.core.nik import format_nik, mask_nik
+from harkat.core.phone import format_phone
 
 
 def format_number(value: int | None) -> str:
@@ -26,6 +27,8 @@ def init_templating(app: Flask) -> None:
         date_id=format_date,
         datetime_id=format_datetime,
         mask_nik=mask_nik,
+        format_nik=format_nik,
+        format_phone=format_phone,
         action_label=lambda action: ACTION_LABELS.get(action, action),
         entity_label=lambda entity: ENTITY_LABELS.get(entity, entity),
     )

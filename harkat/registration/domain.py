@@ -1,0 +1,176 @@
+"""Pure rules of registration: the fixed lists, business scale, registration numbers, consent."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+MIKRO_MAX_CAPITAL = 1_000_000_000
+MIKRO_MAX_ANNUAL_SALES = 2_000_000_000
+KECIL_MAX_CAPITAL = 5_000_000_000
+KECIL_MAX_ANNUAL_SALES = 15_000_000_000
+MENENGAH_MAX_CAPITAL = 10_000_000_000
+MENENGAH_MAX_ANNUAL_SALES = 50_000_000_000
+
+
+class LabelledEnum(enum.StrEnum):
+    """A StrEnum whose members carry an Indonesian label: ``MEMBER = "value", "Label"``."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+    @classmethod
+    def from_label(cls, text: str):
+        """Find a member by value or label, ignoring case and spacing; None if nothing matches."""
+        wanted = " ".join(str(text).split()).casefold()
+        for member in cls:
+            if wanted in (member.value.casefold(), member.label.casefold()):
+                return member
+        return None
+
+
+class Education(LabelledEnum):
+    NONE = "none", "Tidak/belum sekolah"
+    SD = "sd", "SD/sederajat"
+    SMP = "smp", "SMP/sederajat"
+    SMA = "sma", "SMA/SMK/sederajat"
+    DIPLOMA = "diploma", "Diploma (D1–D3)"
+    S1 = "s1", "Sarjana (D4/S1)"
+    PASCA = "pasca", "Pascasarjana (S2/S3)"
+
+
+class MaritalStatus(LabelledEnum):
+    SINGLE = "single", "Belum kawin"
+    MARRIED = "married", "Kawin"
+    DIVORCED = "divorced", "Cerai hidup"
+    WIDOWED = "widowed", "Cerai mati"
+
+
+class EntrepreneurStatus(LabelledEnum):
+    ACTIVE = "active", "Aktif"
+    INACTIVE = "inactive", "Tidak aktif"
+    MOVED = "moved", "Pindah domisili"
+    DECEASED = "deceased", "Meninggal dunia"
+
+
+class JourneyStage(LabelledEnum):
+    """Where a case stands on the journey of DESIGN §3; later features move it forward."""
+
+    REGISTERED = "registered", "Terdaftar"
+    IN_TRAINING = "in_training", "Dalam pelatihan"
+    DROPPED_OUT = "dropped_out", "Berhenti pelatihan"
+    GRADUATED = "graduated", "Lulus pelatihan"
+    IN_INCUBATION = "in_incubation", "Inkubasi"
+    SCREENED = "screened", "Sudah diskrining"
+    DEBT_RESOLUTION = "debt_resolution", "Penyelesaian utang"
+    REFERRED = "referred", "Dirujuk ke bank"
+    APPROVED = "approved", "Disetujui bank"
+    DISBURSED = "disbursed", "Dana cair"
+    REPAYING = "repaying", "Mengangsur"
+
+
+class Sector(LabelledEnum):
+    """Business sectors aligned with the sections of KBLI 2020."""
+
+    A = "A", "Pertanian, kehutanan dan perikanan"
+    B = "B", "Pertambangan dan penggalian"
+    C = "C", "Industri pengolahan"
+    D = "D", "Pengadaan listrik dan gas"
+    E = "E", "Pengadaan air, pengelolaan sampah dan daur ulang"
+    F = "F", "Konstruksi"
+    G = "G", "Perdagangan besar dan eceran; reparasi kendaraan"
+    H = "H", "Pengangkutan dan pergudangan"
+    I = "I", "Penyediaan akomodasi dan makan minum"  # noqa: E741 - KBLI section letter
+    J = "J", "Informasi dan komunikasi"
+    K = "K", "Aktivitas keuangan dan asuransi"
+    L = "L", "Real estat"
+    M = "M", "Aktivitas profesional, ilmiah dan teknis"
+    N = "N", "Persewaan, ketenagakerjaan, agen perjalanan dan penunjang usaha"
+    P = "P", "Pendidikan"
+    Q = "Q", "Kesehatan manusia dan kegiatan sosial"
+    R = "R", "Kesenian, hiburan dan rekreasi"
+    S = "S", "Aktivitas jasa lainnya"
+
+
+class BusinessScale(LabelledEnum):
+    MIKRO = "mikro", "Mikro"
+    KECIL = "kecil", "Kecil"
+    MENENGAH = "menengah", "Menengah"
+    BESAR = "besar", "Besar (di luar UMKM)"
+
+
+def business_scale(capital: int | None, monthly_revenue: int | None) -> BusinessScale:
+    """Classify per PP 7/2021 by capital (excluding land and buildings) or annual sales.
+
+    Either criterion is enough: a business is mikro when its capital *or* its yearly sales are
+    within the mikro limits, and likewise up the scale. Missing figures count as zero.
+    """
+    capital = capital or 0
+    annual_sales = (monthly_revenue or 0) * 12
+    limits = (
+        (BusinessScale.MIKRO, MIKRO_MAX_CAPITAL, MIKRO_MAX_ANNUAL_SALES),
+        (BusinessScale.KECIL, KECIL_MAX_CAPITAL, KECIL_MAX_ANNUAL_SALES),
+        (BusinessScale.MENENGAH, MENENGAH_MAX_CAPITAL, MENENGAH_MAX_ANNUAL_SALES),
+    )
+    for scale, max_capital, max_sales in limits:
+        if capital <= max_capital or annual_sales <= max_sales:
+            return scale
+    return BusinessScale.BESAR
+
+
+class GroupStatus(LabelledEnum):
+    FORMING = "forming", "Pembentukan"
+    ACTIVE = "active", "Aktif"
+    INACTIVE = "inactive", "Tidak aktif"
+    DISSOLVED = "dissolved", "Bubar"
+
+
+class ConsentPurpose(LabelledEnum):
+    PROCESSING = "processing", "Pengolahan data dalam program BANK HARKAT dan BALIKAT"
+    BANK_SHARING = "bank_sharing", "Pembagian data kepada bank mitra penyalur"
+    WHATSAPP = "whatsapp", "Dihubungi melalui WhatsApp"
+
+
+#: Version of the consent wording below; a change of wording gets a new version.
+CONSENT_TEXT_VERSION = "2026-01"
+CONSENT_TEXTS = {
+    ConsentPurpose.PROCESSING: (
+        "Saya menyetujui Pemerintah Kota Jambi (Dinas Koperasi dan UMKM) mengumpulkan, menyimpan "
+        "dan mengolah data pribadi dan data usaha saya, termasuk NIK dan data keuangan, untuk "
+        "keperluan pendampingan, pelatihan BALIKAT, skrining utang dan rujukan pembiayaan "
+        "BANK HARKAT, sesuai Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi."
+    ),
+    ConsentPurpose.BANK_SHARING: (
+        "Saya menyetujui data pribadi, data usaha, hasil skrining utang dan dokumen saya "
+        "diteruskan kepada bank mitra penyalur BANK HARKAT yang saya ajukan, hanya untuk "
+        "menilai dan mengelola permohonan pembiayaan saya."
+    ),
+    ConsentPurpose.WHATSAPP: (
+        "Saya bersedia dihubungi oleh pendamping dan petugas program melalui WhatsApp pada nomor "
+        "telepon yang saya berikan."
+    ),
+}
+CONSENT_WITHDRAWAL_NOTE = (
+    "Persetujuan dapat ditarik sewaktu-waktu dengan menghubungi pendamping atau Dinas Koperasi "
+    "dan UMKM Kota Jambi; penarikan tidak memengaruhi pengolahan yang sah sebelum penarikan."
+)
+
+
+def format_registration_number(year: int, number: int) -> str:
+    """Return ``HKT-2026-000123``."""
+    return f"HKT-{year}-{number:06d}"
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Return the age in whole years on a given day."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years

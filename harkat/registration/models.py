@@ -1,0 +1,263 @@
+"""Entrepreneurs (pelaku usaha), their businesses, groups, consents and the case timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from harkat.auth.models import User
+from harkat.core.nik import Gender
+from harkat.database import TimestampMixin, str_enum, utcnow
+from harkat.extensions import db
+from harkat.reference.models import Kecamatan, Kelurahan
+from harkat.registration.domain import (
+    BusinessScale,
+    ConsentPurpose,
+    Education,
+    EntrepreneurStatus,
+    GroupStatus,
+    JourneyStage,
+    MaritalStatus,
+    Sector,
+    business_scale,
+)
+
+
+class RegistrationCounter(db.Model):
+    """The last registration number handed out in a year."""
+
+    __tablename__ = "registration_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class VersionedMixin:
+    """Optimistic locking: a stale write fails instead of overwriting someone else's change."""
+
+    version: Mapped[int] = mapped_column(default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+    @declared_attr
+    def updated_by(cls) -> Mapped[User | None]:
+        """Who saved the current version (named when a stale edit is refused)."""
+        return relationship(User, foreign_keys=f"{cls.__name__}.updated_by_id")
+
+
+class Entrepreneur(VersionedMixin, TimestampMixin, db.Model):
+    __tablename__ = "entrepreneurs"
+    __audited__ = True
+    __table_args__ = (
+        sa.Index("ix_entrepreneurs_kecamatan_name", "kecamatan_code", "search_name"),
+        sa.Index("ix_entrepreneurs_kelurahan_code", "kelurahan_code"),
+        sa.Index("ix_entrepreneurs_stage", "stage"),
+        sa.CheckConstraint("dependants >= 0", name="dependants_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``HKT-2026-000123``: year of registration and a number within that year.
+    registration_number: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    nik: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    #: Lower-cased name with single spaces, what name search compares against.
+    search_name: Mapped[str] = mapped_column(sa.String(120))
+    gender: Mapped[Gender] = mapped_column(str_enum(Gender, "gender"))
+    birth_place: Mapped[str] = mapped_column(sa.String(80))
+    birth_date: Mapped[date]
+    #: E.164, e.g. ``+6281234567890``.
+    phone: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    address: Mapped[str] = mapped_column(sa.String(200))
+    rt: Mapped[str | None] = mapped_column(sa.String(3))
+    rw: Mapped[str | None] = mapped_column(sa.String(3))
+    kelurahan_code: Mapped[str] = mapped_column(sa.ForeignKey("kelurahan.code"))
+    #: Derived from the kelurahan; stored because every scoped query filters on it.
+    kecamatan_code: Mapped[str] = mapped_column(sa.ForeignKey("kecamatan.code"))
+    education: Mapped[Education | None] = mapped_column(str_enum(Education, "education"))
+    marital_status: Mapped[MaritalStatus | None] = mapped_column(
+        str_enum(MaritalStatus, "marital_status")
+    )
+    dependants: Mapped[int] = mapped_column(default=0)
+    status: Mapped[EntrepreneurStatus] = mapped_column(
+        str_enum(EntrepreneurStatus, "entrepreneur_status"), default=EntrepreneurStatus.ACTIVE
+    )
+    stage: Mapped[JourneyStage] = mapped_column(
+        str_enum(JourneyStage, "journey_stage"), default=JourneyStage.REGISTERED
+    )
+    #: The facilitator who registered the case and answers for it.
+    facilitator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    kelurahan: Mapped[Kelurahan] = relationship()
+    kecamatan: Mapped[Kecamatan] = relationship()
+    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
+    businesses: Mapped[list[Business]] = relationship(
+        back_populates="entrepreneur", order_by="Business.id"
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="entrepreneur", order_by="Consent.recorded_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Entrepreneur {self.id} {self.registration_number}>"
+
+    @staticmethod
+    def name_key(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+
+class Business(VersionedMixin, TimestampMixin, db.Model):
+    __tablename__ = "businesses"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint("monthly_revenue >= 0", name="revenue_not_negative"),
+        sa.CheckConstraint("monthly_costs >= 0", name="costs_not_negative"),
+        sa.CheckConstraint("capital >= 0", name="capital_not_negative"),
+        sa.CheckConstraint("employees >= 0", name="employees_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrepreneur_id: Mapped[int] = mapped_column(sa.ForeignKey("entrepreneurs.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector, "sector"), index=True)
+    #: Free description of what is made or sold, e.g. "keripik tempe".
+    products: Mapped[str] = mapped_column(sa.String(200), default="")
+    start_year: Mapped[int | None]
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Nomor Induk Berusaha from OSS, 13 digits.
+    nib: Mapped[str | None] = mapped_column(sa.String(13), index=True)
+    #: Surat Keterangan Usaha from the kelurahan, for businesses without an NIB.
+    sku_number: Mapped[str | None] = mapped_column(sa.String(60))
+    halal_certificate: Mapped[str | None] = mapped_column(sa.String(60))
+    pirt_number: Mapped[str | None] = mapped_column(sa.String(60))
+    monthly_revenue: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    monthly_costs: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: Business capital excluding land and buildings (PP 7/2021).
+    capital: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    employees: Mapped[int] = mapped_column(default=0)
+    #: Computed from capital and revenue on every save; stored so lists can filter on it.
+    scale: Mapped[BusinessScale] = mapped_column(
+        str_enum(BusinessScale, "business_scale"), index=True
+    )
+
+    entrepreneur: Mapped[Entrepreneur] = relationship(back_populates="businesses")
+
+    def refresh_scale(self) -> None:
+        self.scale = business_scale(self.capital, self.monthly_revenue)
+
+    @property
+    def monthly_profit(self) -> int:
+        return (self.monthly_revenue or 0) - (self.monthly_costs or 0)
+
+    def __repr__(self) -> str:
+        return f"<Business {self.id} {self.name!r}>"
+
+
+class Group(VersionedMixin, TimestampMixin, db.Model):
+    """A kelompok usaha: members with joint liability, led by a chair who is a member."""
+
+    __tablename__ = "groups"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    kelurahan_code: Mapped[str] = mapped_column(sa.ForeignKey("kelurahan.code"))
+    kecamatan_code: Mapped[str] = mapped_column(sa.ForeignKey("kecamatan.code"), index=True)
+    formed_on: Mapped[date | None]
+    #: Number of the lurah's decree (SK) recognising the group.
+    decree_number: Mapped[str | None] = mapped_column(sa.String(80))
+    status: Mapped[GroupStatus] = mapped_column(
+        str_enum(GroupStatus, "group_status"), default=GroupStatus.FORMING
+    )
+    chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entrepreneurs.id"))
+    facilitator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    kelurahan: Mapped[Kelurahan] = relationship()
+    kecamatan: Mapped[Kecamatan] = relationship()
+    chair: Mapped[Entrepreneur | None] = relationship(foreign_keys=[chair_id])
+    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
+    memberships: Mapped[list[GroupMembership]] = relationship(
+        back_populates="group", order_by="GroupMembership.joined_on"
+    )
+
+    @property
+    def active_memberships(self) -> list[GroupMembership]:
+        return [m for m in self.memberships if m.left_on is None]
+
+    def __repr__(self) -> str:
+        return f"<Group {self.id} {self.name!r}>"
+
+
+class GroupMembership(TimestampMixin, db.Model):
+    """One spell of an entrepreneur in a group; leaving closes it, so history stays."""
+
+    __tablename__ = "group_memberships"
+    __audited__ = True
+    __table_args__ = (
+        # At most one open membership per entrepreneur, whatever the group.
+        sa.Index(
+            "uq_group_memberships_one_active",
+            "entrepreneur_id",
+            unique=True,
+            sqlite_where=sa.text("left_on IS NULL"),
+            postgresql_where=sa.text("left_on IS NULL"),
+        ),
+        sa.Index("ix_group_memberships_group_id", "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"))
+    entrepreneur_id: Mapped[int] = mapped_column(sa.ForeignKey("entrepreneurs.id"))
+    joined_on: Mapped[date]
+    left_on: Mapped[date | None]
+    left_reason: Mapped[str | None] = mapped_column(sa.String(200))
+
+    group: Mapped[Group] = relationship(back_populates="memberships")
+    entrepreneur: Mapped[Entrepreneur] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<GroupMembership {self.id} group={self.group_id} e={self.entrepreneur_id}>"
+
+
+class Consent(db.Model):
+    """One consent decision for one purpose; the newest per purpose is the one in force."""
+
+    __tablename__ = "consents"
+    __audited__ = True
+    __table_args__ = (sa.Index("ix_consents_entrepreneur_purpose", "entrepreneur_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrepreneur_id: Mapped[int] = mapped_column(sa.ForeignKey("entrepreneurs.id"))
+    purpose: Mapped[ConsentPurpose] = mapped_column(str_enum(ConsentPurpose, "consent_purpose"))
+    is_granted: Mapped[bool]
+    #: Version of the wording the entrepreneur agreed to (``CONSENT_TEXT_VERSION``).
+    text_version: Mapped[str] = mapped_column(sa.String(20))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    entrepreneur: Mapped[Entrepreneur] = relationship(back_populates="consents")
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class CaseEvent(db.Model):
+    """One line of an entrepreneur's timeline. Every feature adds its own kinds of event."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (sa.Index("ix_case_events_entrepreneur_at", "entrepreneur_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrepreneur_id: Mapped[int] = mapped_column(sa.ForeignKey("entrepreneurs.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: Machine name of the event: ``registered``, ``group_joined``, ``training_enrolled``, …
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    #: What happened, in Indonesian, as the timeline shows it.
+    summary: Mapped[str] = mapped_column(sa.String(300))
+    data: Mapped[dict] = mapped_column(sa.JSON().with_variant(JSONB, "postgresql"), default=dict)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,855 @@
+"""Use-cases of registration: entrepreneurs, businesses, groups, consent, timeline, scoping.
+
+Services take a session and an explicit actor, flush, and never commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from harkat.auth.models import Role, User
+from harkat.core.dates import JAKARTA, format_datetime
+from harkat.core.nik import Gender, NikError, nik_warnings, parse_nik
+from harkat.core.phone import PhoneError, normalise_phone, phone_search_key
+from harkat.database import utcnow
+from harkat.errors import DomainError, StaleObjectError, StopValidation, ValidationError
+from harkat.reference.models import Kecamatan, Kelurahan
+from harkat.registration.domain import (
+    CONSENT_TEXT_VERSION,
+    BusinessScale,
+    ConsentPurpose,
+    Education,
+    EntrepreneurStatus,
+    GroupStatus,
+    JourneyStage,
+    MaritalStatus,
+    Sector,
+    format_registration_number,
+)
+from harkat.registration.models import (
+    Business,
+    CaseEvent,
+    Consent,
+    Entrepreneur,
+    Group,
+    GroupMembership,
+    RegistrationCounter,
+)
+
+
+class NotFound(DomainError):
+    """The record does not exist or lies outside the user's scope (the view answers 404)."""
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def scope_condition(user: User, kecamatan_column) -> sa.ColumnElement[bool]:
+    """Return the SQL condition for the records a user may see, by the record's kecamatan."""
+    if user.role in (Role.ADMIN, Role.VIEWER):
+        return sa.true()
+    if user.role == Role.FACILITATOR:
+        codes = user.kecamatan_codes
+        return kecamatan_column.in_(codes) if codes else sa.false()
+    return sa.false()
+
+
+def can_edit(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.FACILITATOR)
+
+
+def get_entrepreneur(session: Session, entrepreneur_id: int, user: User) -> Entrepreneur:
+    """Return the entrepreneur if it exists and is within the user's scope.
+
+    :raise NotFound: otherwise, without saying which.
+    """
+    entrepreneur = session.scalar(
+        sa.select(Entrepreneur).where(
+            Entrepreneur.id == entrepreneur_id,
+            scope_condition(user, Entrepreneur.kecamatan_code),
+        )
+    )
+    if entrepreneur is None:
+        raise NotFound("Data pelaku usaha tidak ditemukan.")
+    return entrepreneur
+
+
+def get_group(session: Session, group_id: int, user: User) -> Group:
+    """Return the group if it exists and is within the user's scope."""
+    group = session.scalar(
+        sa.select(Group).where(Group.id == group_id, scope_condition(user, Group.kecamatan_code))
+    )
+    if group is None:
+        raise NotFound("Kelompok tidak ditemukan.")
+    return group
+
+
+def _check_kelurahan_in_scope(session: Session, code: str, user: User) -> Kelurahan:
+    kelurahan = session.get(Kelurahan, code) if code else None
+    if kelurahan is None:
+        raise StopValidation({"kelurahan_code": ["Pilih kelurahan dari daftar Kota Jambi."]})
+    if user.role == Role.FACILITATOR and kelurahan.kecamatan_code not in user.kecamatan_codes:
+        raise StopValidation({"kelurahan_code": ["Kelurahan ini di luar kecamatan tugas Anda."]})
+    if not can_edit(user):
+        raise StopValidation({None: ["Peran Anda tidak dapat mengubah data pelaku usaha."]})
+    return kelurahan
+
+
+def check_version(record, expected_version: int | None) -> None:
+    """Refuse a write based on an old copy, naming who changed the record and when."""
+    if expected_version is None or record.version == expected_version:
+        return
+    who = record.updated_by.full_name if record.updated_by else "pengguna lain"
+    raise StaleObjectError(
+        f"Data ini sudah diubah oleh {who} pada {format_datetime(record.updated_at)} "
+        "setelah formulir Anda dibuka. Perubahan Anda belum disimpan; muat ulang halaman, "
+        "periksa data terbaru, lalu ulangi perubahan."
+    )
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def add_event(
+    session: Session,
+    entrepreneur_id: int,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Append one event to an entrepreneur's timeline."""
+    event = CaseEvent(
+        entrepreneur_id=entrepreneur_id,
+        kind=kind,
+        summary=summary[:300],
+        actor_id=actor.id if actor else None,
+        data=data or {},
+        at=at or utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+def timeline(session: Session, entrepreneur_id: int) -> list[CaseEvent]:
+    """Return the case's events, newest first."""
+    return list(
+        session.scalars(
+            sa.select(CaseEvent)
+            .where(CaseEvent.entrepreneur_id == entrepreneur_id)
+            .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
+        )
+    )
+
+
+# --------------------------------------------------------------------------- entrepreneurs
+
+
+@dataclass
+class EntrepreneurData:
+    """What a facilitator types on the registration form (or an import row holds)."""
+
+    nik: str
+    full_name: str
+    birth_place: str
+    kelurahan_code: str
+    address: str
+    gender: Gender | None = None
+    birth_date: date | None = None
+    phone: str | None = None
+    rt: str | None = None
+    rw: str | None = None
+    education: Education | None = None
+    marital_status: MaritalStatus | None = None
+    dependants: int | None = 0
+    status: EntrepreneurStatus = EntrepreneurStatus.ACTIVE
+
+
+@dataclass
+class CleanEntrepreneur:
+    """Validated, normalised values ready to store, and warnings to show."""
+
+    values: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+_RT_RW = re.compile(r"^\d{1,3}$")
+
+
+def holder_of_nik(session: Session, nik: str, exclude_id: int | None = None) -> str | None:
+    """Describe where a NIK is already registered, revealing nothing else about that record."""
+    query = (
+        sa.select(Kecamatan.name, User.full_name)
+        .select_from(Entrepreneur)
+        .join(Kecamatan, Kecamatan.code == Entrepreneur.kecamatan_code)
+        .outerjoin(User, User.id == Entrepreneur.facilitator_id)
+        .where(Entrepreneur.nik == nik)
+    )
+    if exclude_id is not None:
+        query = query.where(Entrepreneur.id != exclude_id)
+    row = session.execute(query).first()
+    if row is None:
+        return None
+    kecamatan, facilitator = row
+    return f"NIK sudah terdaftar di Kecamatan {kecamatan} (pendamping {facilitator or '—'})."
+
+
+def clean_entrepreneur(
+    session: Session,
+    data: EntrepreneurData,
+    *,
+    exclude_id: int | None = None,
+    today: date | None = None,
+    check_duplicate: bool = True,
+) -> CleanEntrepreneur:
+    """Validate and normalise a registration; every problem is reported at once.
+
+    :raise StopValidation: naming each wrong field.
+    """
+    errors: list[ValidationError] = []
+    warnings: list[str] = []
+    values: dict = {}
+
+    try:
+        info = parse_nik(data.nik, today=today)
+    except NikError as error:
+        errors.append(ValidationError("nik", str(error)))
+        info = None
+    if info is not None:
+        values["nik"] = info.nik
+        warnings += nik_warnings(info, data.gender, data.birth_date)
+        values["gender"] = data.gender or info.gender
+        values["birth_date"] = data.birth_date or info.birth_date
+        if check_duplicate:
+            holder = holder_of_nik(session, info.nik, exclude_id)
+            if holder:
+                errors.append(ValidationError("nik", holder))
+    else:
+        values["gender"], values["birth_date"] = data.gender, data.birth_date
+
+    name = " ".join((data.full_name or "").split())
+    if len(name) < 2:
+        errors.append(ValidationError("full_name", "Nama lengkap wajib diisi (sesuai KTP)."))
+    elif len(name) > 120:
+        errors.append(ValidationError("full_name", "Nama lengkap maksimal 120 karakter."))
+    values["full_name"] = name
+    values["search_name"] = Entrepreneur.name_key(name)
+
+    birth_place = " ".join((data.birth_place or "").split())
+    if not birth_place:
+        errors.append(ValidationError("birth_place", "Tempat lahir wajib diisi."))
+    values["birth_place"] = birth_place[:80]
+    today = today or datetime.now(JAKARTA).date()
+    if values["birth_date"] is None:
+        errors.append(ValidationError("birth_date", "Tanggal lahir wajib diisi."))
+    elif values["birth_date"] > today:
+        errors.append(ValidationError("birth_date", "Tanggal lahir tidak boleh di masa depan."))
+    if values["gender"] is None:
+        errors.append(ValidationError("gender", "Jenis kelamin wajib diisi."))
+
+    values["phone"] = None
+    if data.phone and str(data.phone).strip():
+        try:
+            values["phone"] = normalise_phone(data.phone)
+        except PhoneError as error:
+            errors.append(ValidationError("phone", str(error)))
+
+    address = " ".join((data.address or "").split())
+    if not address:
+        errors.append(ValidationError("address", "Alamat wajib diisi."))
+    values["address"] = address[:200]
+    for name_, value in (("rt", data.rt), ("rw", data.rw)):
+        text = (str(value).strip() if value is not None else "") or None
+        if text is not None:
+            if not _RT_RW.match(text):
+                errors.append(ValidationError(name_, f"{name_.upper()} berupa angka 1–3 digit."))
+            else:
+                text = text.zfill(3)
+        values[name_] = text
+
+    kelurahan = session.get(Kelurahan, data.kelurahan_code) if data.kelurahan_code else None
+    if kelurahan is None:
+        errors.append(ValidationError("kelurahan_code", "Pilih kelurahan dari daftar Kota Jambi."))
+    else:
+        values["kelurahan_code"] = kelurahan.code
+        values["kecamatan_code"] = kelurahan.kecamatan_code
+
+    dependants = data.dependants or 0
+    if not 0 <= dependants <= 30:
+        errors.append(ValidationError("dependants", "Jumlah tanggungan antara 0 dan 30."))
+    values["dependants"] = dependants
+    values["education"] = data.education
+    values["marital_status"] = data.marital_status
+    values["status"] = data.status
+
+    if errors:
+        raise StopValidation.from_errors(errors)
+    return CleanEntrepreneur(values, warnings)
+
+
+def next_registration_numbers(session: Session, year: int, count: int = 1) -> list[str]:
+    """Reserve ``count`` consecutive registration numbers of a year."""
+    updated = session.execute(
+        sa.update(RegistrationCounter)
+        .where(RegistrationCounter.year == year)
+        .values(last_number=RegistrationCounter.last_number + count)
+    )
+    if updated.rowcount == 0:
+        try:
+            with session.begin_nested():
+                session.add(RegistrationCounter(year=year, last_number=count))
+        except sa.exc.IntegrityError:
+            # Another worker created the year's counter first; take numbers after theirs.
+            return next_registration_numbers(session, year, count)
+    last = session.scalar(
+        sa.select(RegistrationCounter.last_number).where(RegistrationCounter.year == year)
+    )
+    return [format_registration_number(year, n) for n in range(last - count + 1, last + 1)]
+
+
+def register_entrepreneur(
+    session: Session, data: EntrepreneurData, actor: User
+) -> tuple[Entrepreneur, list[str]]:
+    """Register a new entrepreneur in the actor's area; return it with any NIK warnings."""
+    clean = clean_entrepreneur(session, data)
+    _check_kelurahan_in_scope(session, clean.values["kelurahan_code"], actor)
+    year = datetime.now(JAKARTA).year
+    (number,) = next_registration_numbers(session, year)
+    entrepreneur = Entrepreneur(
+        registration_number=number,
+        facilitator_id=actor.id if actor.role == Role.FACILITATOR else None,
+        updated_by_id=actor.id,
+        **clean.values,
+    )
+    session.add(entrepreneur)
+    session.flush()
+    add_event(
+        session,
+        entrepreneur.id,
+        "registered",
+        f"Didaftarkan sebagai pelaku usaha dengan nomor {number}.",
+        actor,
+    )
+    return entrepreneur, clean.warnings
+
+
+_LABELS = {
+    "nik": "NIK",
+    "full_name": "nama",
+    "gender": "jenis kelamin",
+    "birth_place": "tempat lahir",
+    "birth_date": "tanggal lahir",
+    "phone": "nomor HP",
+    "address": "alamat",
+    "rt": "RT",
+    "rw": "RW",
+    "kelurahan_code": "kelurahan",
+    "education": "pendidikan",
+    "marital_status": "status perkawinan",
+    "dependants": "jumlah tanggungan",
+    "status": "status",
+}
+
+
+def update_entrepreneur(
+    session: Session,
+    entrepreneur: Entrepreneur,
+    data: EntrepreneurData,
+    actor: User,
+    expected_version: int | None,
+) -> list[str]:
+    """Apply an edit made on a copy of ``expected_version``; return NIK warnings.
+
+    :raise StaleObjectError: when someone saved the record after that copy was read.
+    """
+    check_version(entrepreneur, expected_version)
+    clean = clean_entrepreneur(session, data, exclude_id=entrepreneur.id)
+    _check_kelurahan_in_scope(session, clean.values["kelurahan_code"], actor)
+    changed = [
+        key
+        for key, value in clean.values.items()
+        if key != "search_name" and getattr(entrepreneur, key) != value
+    ]
+    if not changed:
+        return clean.warnings
+    for key, value in clean.values.items():
+        setattr(entrepreneur, key, value)
+    entrepreneur.updated_by_id = actor.id
+    session.flush()
+    labels = ", ".join(_LABELS.get(key, key) for key in changed if key != "kecamatan_code")
+    add_event(session, entrepreneur.id, "updated", f"Data diri diubah: {labels}.", actor)
+    return clean.warnings
+
+
+def set_stage(
+    session: Session, entrepreneur: Entrepreneur, stage: JourneyStage, actor: User | None
+) -> None:
+    """Move a case to a journey stage (used by training, screening and referral features)."""
+    if entrepreneur.stage == stage:
+        return
+    entrepreneur.stage = stage
+    session.flush()
+    add_event(session, entrepreneur.id, "stage", f"Tahap perjalanan: {stage.label}.", actor)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass
+class EntrepreneurFilter:
+    q: str = ""
+    kecamatan: str = ""
+    kelurahan: str = ""
+    sector: str = ""
+    scale: str = ""
+    gender: str = ""
+    group_id: int | None = None
+    stage: str = ""
+    status: str = ""
+    sort: str = "name"
+
+
+SORTS = {
+    "name": (Entrepreneur.search_name, Entrepreneur.id),
+    "newest": (Entrepreneur.id.desc(),),
+    "oldest": (Entrepreneur.id,),
+    "number": (Entrepreneur.registration_number,),
+    "kelurahan": (Entrepreneur.kelurahan_code, Entrepreneur.search_name),
+}
+SORT_LABELS = {
+    "name": "Nama (A–Z)",
+    "newest": "Terbaru didaftarkan",
+    "oldest": "Terlama didaftarkan",
+    "number": "Nomor registrasi",
+    "kelurahan": "Kelurahan",
+}
+_REG_NUMBER = re.compile(r"^hkt-?(\d{4})-?(\d{1,6})$", re.IGNORECASE)
+
+
+def _text_condition(q: str) -> sa.ColumnElement[bool]:
+    """Read a search box the way a facilitator means it: NIK, registration number, phone or name."""
+    compact = re.sub(r"[\s.\-']", "", q)
+    if compact.isdigit() and len(compact) == 16:
+        return Entrepreneur.nik == compact
+    match = _REG_NUMBER.match(compact)
+    if match:
+        year, number = match.groups()
+        return Entrepreneur.registration_number == format_registration_number(
+            int(year), int(number)
+        )
+    phone = phone_search_key(q) if sum(c.isdigit() for c in q) >= 9 else None
+    if phone:
+        return Entrepreneur.phone == phone
+    pattern = (
+        "%" + Entrepreneur.name_key(q).replace("\\", "").replace("%", "").replace("_", "") + "%"
+    )
+    return Entrepreneur.search_name.like(pattern)
+
+
+def search_entrepreneurs(user: User, filters: EntrepreneurFilter) -> sa.Select:
+    """Build the list query: scope, search, filters and sort; no rows are loaded here."""
+    query = sa.select(Entrepreneur).where(scope_condition(user, Entrepreneur.kecamatan_code))
+    if filters.q.strip():
+        query = query.where(_text_condition(filters.q.strip()))
+    if filters.kecamatan:
+        query = query.where(Entrepreneur.kecamatan_code == filters.kecamatan)
+    if filters.kelurahan:
+        query = query.where(Entrepreneur.kelurahan_code == filters.kelurahan)
+    if filters.gender in {g.value for g in Gender}:
+        query = query.where(Entrepreneur.gender == Gender(filters.gender))
+    if filters.stage in {s.value for s in JourneyStage}:
+        query = query.where(Entrepreneur.stage == JourneyStage(filters.stage))
+    if filters.status in {s.value for s in EntrepreneurStatus}:
+        query = query.where(Entrepreneur.status == EntrepreneurStatus(filters.status))
+    business = sa.select(Business.id).where(Business.entrepreneur_id == Entrepreneur.id)
+    if filters.sector in {s.value for s in Sector}:
+        query = query.where(business.where(Business.sector == Sector(filters.sector)).exists())
+    if filters.scale in {s.value for s in BusinessScale}:
+        query = query.where(business.where(Business.scale == BusinessScale(filters.scale)).exists())
+    if filters.group_id:
+        query = query.where(
+            sa.select(GroupMembership.id)
+            .where(
+                GroupMembership.entrepreneur_id == Entrepreneur.id,
+                GroupMembership.group_id == filters.group_id,
+                GroupMembership.left_on.is_(None),
+            )
+            .exists()
+        )
+    return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+# --------------------------------------------------------------------------- businesses
+
+
+@dataclass
+class BusinessData:
+    name: str
+    sector: Sector
+    products: str = ""
+    start_year: int | None = None
+    address: str = ""
+    nib: str | None = None
+    sku_number: str | None = None
+    halal_certificate: str | None = None
+    pirt_number: str | None = None
+    monthly_revenue: int | None = 0
+    monthly_costs: int | None = 0
+    capital: int | None = 0
+    employees: int | None = 0
+
+
+def clean_business(data: BusinessData, today: date | None = None) -> dict:
+    """Validate a business; amounts are whole rupiah and never negative."""
+    today = today or datetime.now(JAKARTA).date()
+    errors = []
+    name = " ".join((data.name or "").split())
+    if not name:
+        errors.append(ValidationError("name", "Nama usaha wajib diisi."))
+    nib = re.sub(r"\D", "", data.nib or "") or None
+    if data.nib and (nib is None or len(nib) != 13):
+        errors.append(ValidationError("nib", "NIB terdiri dari 13 angka (lihat dokumen OSS)."))
+    if data.start_year is not None and not 1950 <= data.start_year <= today.year:
+        errors.append(
+            ValidationError("start_year", f"Tahun mulai usaha antara 1950 dan {today.year}.")
+        )
+    for key, label in (
+        ("monthly_revenue", "Omzet per bulan"),
+        ("monthly_costs", "Biaya per bulan"),
+        ("capital", "Modal usaha"),
+        ("employees", "Jumlah tenaga kerja"),
+    ):
+        if (getattr(data, key) or 0) < 0:
+            errors.append(ValidationError(key, f"{label} tidak boleh negatif."))
+    if errors:
+        raise StopValidation.from_errors(errors)
+    return {
+        "name": name[:120],
+        "sector": data.sector,
+        "products": " ".join((data.products or "").split())[:200],
+        "start_year": data.start_year,
+        "address": " ".join((data.address or "").split())[:200],
+        "nib": nib,
+        "sku_number": (data.sku_number or "").strip() or None,
+        "halal_certificate": (data.halal_certificate or "").strip() or None,
+        "pirt_number": (data.pirt_number or "").strip() or None,
+        "monthly_revenue": data.monthly_revenue or 0,
+        "monthly_costs": data.monthly_costs or 0,
+        "capital": data.capital or 0,
+        "employees": data.employees or 0,
+    }
+
+
+def save_business(
+    session: Session,
+    entrepreneur: Entrepreneur,
+    data: BusinessData,
+    actor: User,
+    business: Business | None = None,
+    expected_version: int | None = None,
+) -> Business:
+    """Add a business to an entrepreneur, or change one; the scale is recomputed."""
+    if not can_edit(actor):
+        raise StopValidation({None: ["Peran Anda tidak dapat mengubah data usaha."]})
+    if business is not None:
+        check_version(business, expected_version)
+    values = clean_business(data)
+    created = business is None
+    if created:
+        business = Business(entrepreneur_id=entrepreneur.id)
+        session.add(business)
+    for key, value in values.items():
+        setattr(business, key, value)
+    business.updated_by_id = actor.id
+    business.refresh_scale()
+    session.flush()
+    verb = "Usaha ditambahkan" if created else "Data usaha diubah"
+    add_event(
+        session,
+        entrepreneur.id,
+        "business_added" if created else "business_updated",
+        f"{verb}: {business.name} (skala {business.scale.label.lower()}).",
+        actor,
+        {"business_id": business.id},
+    )
+    return business
+
+
+# --------------------------------------------------------------------------- consent
+
+
+def current_consents(entrepreneur: Entrepreneur) -> dict[ConsentPurpose, Consent | None]:
+    """Return the decision in force for each purpose (the newest), or None if never asked."""
+    latest: dict[ConsentPurpose, Consent | None] = dict.fromkeys(ConsentPurpose)
+    for consent in entrepreneur.consents:
+        held = latest[consent.purpose]
+        if held is None or (consent.recorded_at, consent.id) >= (held.recorded_at, held.id):
+            latest[consent.purpose] = consent
+    return latest
+
+
+def has_consent(entrepreneur: Entrepreneur, purpose: ConsentPurpose) -> bool:
+    consent = current_consents(entrepreneur)[purpose]
+    return bool(consent and consent.is_granted)
+
+
+def record_consents(
+    session: Session,
+    entrepreneur: Entrepreneur,
+    decisions: dict[ConsentPurpose, bool],
+    actor: User,
+) -> list[Consent]:
+    """Record the decisions that differ from those in force; return the new rows."""
+    if not can_edit(actor):
+        raise StopValidation({None: ["Peran Anda tidak dapat mencatat persetujuan."]})
+    current = current_consents(entrepreneur)
+    new_rows = []
+    for purpose, granted in decisions.items():
+        held = current[purpose]
+        if (
+            held is not None
+            and held.is_granted == granted
+            and (held.text_version == CONSENT_TEXT_VERSION)
+        ):
+            continue
+        consent = Consent(
+            entrepreneur=entrepreneur,
+            purpose=purpose,
+            is_granted=granted,
+            text_version=CONSENT_TEXT_VERSION,
+            recorded_by_id=actor.id,
+        )
+        session.add(consent)
+        new_rows.append(consent)
+    session.flush()
+    for consent in new_rows:
+        verb = "diberikan" if consent.is_granted else "tidak diberikan / ditarik"
+        add_event(
+            session,
+            entrepreneur.id,
+            "consent",
+            f"Persetujuan {verb}: {consent.purpose.label} (naskah versi {consent.text_version}).",
+            actor,
+        )
+    return new_rows
+
+
+# --------------------------------------------------------------------------- groups
+
+
+@dataclass
+class GroupData:
+    name: str
+    kelurahan_code: str
+    formed_on: date | None = None
+    decree_number: str | None = None
+    status: GroupStatus = GroupStatus.FORMING
+
+
+def active_membership(session: Session, entrepreneur_id: int) -> GroupMembership | None:
+    return session.scalar(
+        sa.select(GroupMembership).where(
+            GroupMembership.entrepreneur_id == entrepreneur_id, GroupMembership.left_on.is_(None)
+        )
+    )
+
+
+def _today() -> date:
+    return datetime.now(JAKARTA).date()
+
+
+def save_group(
+    session: Session,
+    data: GroupData,
+    actor: User,
+    group: Group | None = None,
+    expected_version: int | None = None,
+) -> Group:
+    """Create a group or change its details; dissolving it ends every membership."""
+    if group is not None:
+        check_version(group, expected_version)
+    errors = []
+    name = " ".join((data.name or "").split())
+    if len(name) < 3:
+        errors.append(ValidationError("name", "Nama kelompok minimal 3 karakter."))
+    if data.formed_on and data.formed_on > _today():
+        errors.append(
+            ValidationError("formed_on", "Tanggal pembentukan tidak boleh di masa depan.")
+        )
+    if errors:
+        raise StopValidation.from_errors(errors)
+    kelurahan = _check_kelurahan_in_scope(session, data.kelurahan_code, actor)
+    if (
+        group is not None
+        and data.status == GroupStatus.ACTIVE
+        and (group.chair_id is None or not group.active_memberships)
+    ):
+        raise StopValidation({"status": ["Kelompok aktif harus punya anggota dan ketua."]})
+    if group is None:
+        group = Group(facilitator_id=actor.id if actor.role == Role.FACILITATOR else None)
+        session.add(group)
+    group.name = name
+    group.kelurahan_code = kelurahan.code
+    group.kecamatan_code = kelurahan.kecamatan_code
+    group.formed_on = data.formed_on
+    group.decree_number = (data.decree_number or "").strip() or None
+    dissolving = data.status == GroupStatus.DISSOLVED and group.status != GroupStatus.DISSOLVED
+    group.status = data.status
+    group.updated_by_id = actor.id
+    session.flush()
+    if dissolving:
+        for membership in group.active_memberships:
+            _close_membership(session, membership, "Kelompok dibubarkan.", actor)
+        group.chair_id = None
+        session.flush()
+    return group
+
+
+def add_members(
+    session: Session,
+    group: Group,
+    entrepreneur_ids: Sequence[int],
+    actor: User,
+    joined_on: date | None = None,
+) -> list[GroupMembership]:
+    """Add entrepreneurs to a group; each may be in only one active group at a time."""
+    if group.status == GroupStatus.DISSOLVED:
+        raise StopValidation({None: ["Kelompok yang sudah bubar tidak dapat menerima anggota."]})
+    errors = []
+    members = []
+    for entrepreneur_id in dict.fromkeys(entrepreneur_ids):
+        try:
+            entrepreneur = get_entrepreneur(session, entrepreneur_id, actor)
+        except NotFound:
+            errors.append(
+                ValidationError("members", "Pelaku usaha tidak ditemukan di wilayah Anda.")
+            )
+            continue
+        held = active_membership(session, entrepreneur.id)
+        if held is not None:
+            where = "kelompok ini" if held.group_id == group.id else f"kelompok {held.group.name}"
+            errors.append(
+                ValidationError(
+                    "members", f"{entrepreneur.full_name} sudah menjadi anggota aktif {where}."
+                )
+            )
+            continue
+        members.append(entrepreneur)
+    if errors:
+        raise StopValidation.from_errors(errors)
+    joined_on = joined_on or _today()
+    rows = []
+    for entrepreneur in members:
+        membership = GroupMembership(
+            group=group, entrepreneur_id=entrepreneur.id, joined_on=joined_on
+        )
+        session.add(membership)
+        rows.append(membership)
+        add_event(
+            session,
+            entrepreneur.id,
+            "group_joined",
+            f"Bergabung dengan kelompok {group.name}.",
+            actor,
+            {"group_id": group.id},
+        )
+    group.updated_by_id = actor.id
+    session.flush()
+    return rows
+
+
+def _close_membership(
+    session: Session, membership: GroupMembership, reason: str, actor: User
+) -> None:
+    membership.left_on = _today()
+    membership.left_reason = reason[:200]
+    add_event(
+        session,
+        membership.entrepreneur_id,
+        "group_left",
+        f"Keluar dari kelompok {membership.group.name}: {reason}",
+        actor,
+        {"group_id": membership.group_id},
+    )
+
+
+def remove_member(
+    session: Session, group: Group, entrepreneur_id: int, reason: str, actor: User
+) -> None:
+    """End a membership (history is kept). The chair must be replaced first."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise StopValidation({"reason": ["Tuliskan alasan anggota keluar."]})
+    membership = next(
+        (m for m in group.active_memberships if m.entrepreneur_id == entrepreneur_id), None
+    )
+    if membership is None:
+        raise NotFound("Anggota tidak ditemukan di kelompok ini.")
+    if group.chair_id == entrepreneur_id:
+        raise StopValidation(
+            {"reason": ["Ketua tidak dapat dikeluarkan; tunjuk ketua baru terlebih dahulu."]}
+        )
+    _close_membership(session, membership, reason, actor)
+    group.updated_by_id = actor.id
+    session.flush()
+
+
+def set_chair(session: Session, group: Group, entrepreneur_id: int, actor: User) -> None:
+    """Make an active member the group's chair."""
+    if not any(m.entrepreneur_id == entrepreneur_id for m in group.active_memberships):
+        raise StopValidation({"chair": ["Ketua harus anggota aktif kelompok ini."]})
+    group.chair_id = entrepreneur_id
+    group.updated_by_id = actor.id
+    session.flush()
+    add_event(
+        session,
+        entrepreneur_id,
+        "group_chair",
+        f"Ditunjuk sebagai ketua kelompok {group.name}.",
+        actor,
+        {"group_id": group.id},
+    )
+
+
+def group_of(session: Session, entrepreneur_ids: Iterable[int]) -> dict[int, Group]:
+    """Return each entrepreneur's active group, for list pages (one query)."""
+    rows = session.execute(
+        sa.select(GroupMembership.entrepreneur_id, Group)
+        .join(Group, Group.id == GroupMembership.group_id)
+        .where(
+            GroupMembership.entrepreneur_id.in_(list(entrepreneur_ids)),
+            GroupMembership.left_on.is_(None),
+        )
+    )
+    return dict(rows.all())
+
+
+_SCALE_ORDER = [
+    BusinessScale.MIKRO,
+    BusinessScale.KECIL,
+    BusinessScale.MENENGAH,
+    BusinessScale.BESAR,
+]
+
+
+def business_stats(session: Session, entrepreneur_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """Return (number of businesses, label of the largest scale) per entrepreneur."""
+    rows = session.execute(
+        sa.select(Business.entrepreneur_id, Business.scale).where(
+            Business.entrepreneur_id.in_(list(entrepreneur_ids))
+        )
+    )
+    stats: dict[int, tuple[int, BusinessScale]] = {}
+    for entrepreneur_id, scale in rows:
+        count, largest = stats.get(entrepreneur_id, (0, scale))
+        if _SCALE_ORDER.index(scale) > _SCALE_ORDER.index(largest):
+            largest = scale
+        stats[entrepreneur_id] = (count + 1, largest)
+    return {key: (count, scale.label) for key, (count, scale) in stats.items()}

@@ -1,0 +1,680 @@
+"""Pages for entrepreneurs (pelaku usaha), their businesses, consent and groups."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from harkat.audit import services as audit
+from harkat.auth.access import roles
+from harkat.auth.models import Role, User
+from harkat.core.dates import JAKARTA
+from harkat.core.nik import Gender
+from harkat.database import utcnow
+from harkat.errors import StaleObjectError, StopValidation
+from harkat.extensions import db
+from harkat.forms import apply_errors, choices
+from harkat.reference.models import Kecamatan, Kelurahan
+from harkat.registration import documents, services
+from harkat.registration.domain import (
+    CONSENT_TEXTS,
+    BusinessScale,
+    ConsentPurpose,
+    Education,
+    EntrepreneurStatus,
+    GroupStatus,
+    JourneyStage,
+    MaritalStatus,
+    Sector,
+)
+from harkat.registration.forms import (
+    BusinessForm,
+    ChairForm,
+    ConsentForm,
+    EntrepreneurForm,
+    GroupForm,
+    RemoveMemberForm,
+    SearchForm,
+    kelurahan_choices,
+)
+from harkat.registration.models import Business, Entrepreneur, Group, GroupMembership
+
+bp = Blueprint("registration", __name__)
+
+READERS = (Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
+EDITORS = (Role.ADMIN, Role.FACILITATOR)
+SEARCH_KEY = "entrepreneur_search"
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _no_bank_officers() -> None:
+    """Bank officers see no one here; like any out-of-scope record, the answer is 404."""
+    if current_user.role == Role.BANK_OFFICER:
+        abort(404)
+
+
+def _entrepreneur_or_404(entrepreneur_id: int) -> Entrepreneur:
+    try:
+        return services.get_entrepreneur(db.session, entrepreneur_id, _user())
+    except services.NotFound:
+        abort(404)
+
+
+def _group_or_404(group_id: int) -> Group:
+    try:
+        return services.get_group(db.session, group_id, _user())
+    except services.NotFound:
+        abort(404)
+
+
+def _kelurahan_rows(user: User):
+    query = (
+        sa.select(Kelurahan.code, Kelurahan.name, Kecamatan.name)
+        .join(Kecamatan)
+        .order_by(Kecamatan.name, Kelurahan.name)
+    )
+    if user.role == Role.FACILITATOR:
+        query = query.where(Kelurahan.kecamatan_code.in_(user.kecamatan_codes))
+    return db.session.execute(query).all()
+
+
+def _enum_or_none(enum_cls, value):
+    return enum_cls(value) if value else None
+
+
+# --------------------------------------------------------------------------- list
+
+
+def _filters() -> services.EntrepreneurFilter:
+    args = request.args
+    return services.EntrepreneurFilter(
+        q=session.get(SEARCH_KEY, ""),
+        kecamatan=args.get("kecamatan", ""),
+        kelurahan=args.get("kelurahan", ""),
+        sector=args.get("sector", ""),
+        scale=args.get("scale", ""),
+        gender=args.get("gender", ""),
+        group_id=args.get("group", type=int),
+        stage=args.get("stage", ""),
+        status=args.get("status", ""),
+        sort=args.get("sort", "name"),
+    )
+
+
+@bp.get("/pelaku-usaha")
+@roles(*READERS)
+def index():
+    """List entrepreneurs in scope; the search text travels by POST and stays in the session,
+    so names and NIKs never appear in URLs or server logs."""
+    _no_bank_officers()
+    user = _user()
+    filters = _filters()
+    page = db.paginate(
+        services.search_entrepreneurs(user, filters),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+        count=True,
+    )
+    groups = services.group_of(db.session, [e.id for e in page.items])
+    kecamatan = db.session.scalars(
+        sa.select(Kecamatan)
+        .where(services.scope_condition(user, Kecamatan.code))
+        .order_by(Kecamatan.name)
+    ).all()
+    kelurahan = _kelurahan_rows(user)
+    group_options = db.session.execute(
+        sa.select(Group.id, Group.name)
+        .where(services.scope_condition(user, Group.kecamatan_code))
+        .order_by(Group.name)
+        .limit(500)
+    ).all()
+    return render_template(
+        "registration/index.html",
+        page=page,
+        filters=filters,
+        groups=groups,
+        kecamatan=kecamatan,
+        kelurahan=kelurahan,
+        group_options=group_options,
+        search_form=SearchForm(formdata=None, q=filters.q),
+        sorts=services.SORT_LABELS,
+        Sector=Sector,
+        BusinessScale=BusinessScale,
+        JourneyStage=JourneyStage,
+        EntrepreneurStatus=EntrepreneurStatus,
+        Gender=Gender,
+        show_full_nik=False,
+    )
+
+
+@bp.post("/pelaku-usaha/cari")
+@roles(*READERS)
+def search():
+    _no_bank_officers()
+    form = SearchForm()
+    if form.validate_on_submit():
+        session[SEARCH_KEY] = (form.q.data or "").strip()
+    if request.form.get("clear"):
+        session.pop(SEARCH_KEY, None)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return redirect(url_for("registration.index", **args))
+
+
+# --------------------------------------------------------------------------- entrepreneur
+
+
+def _entrepreneur_form(entrepreneur: Entrepreneur | None = None) -> EntrepreneurForm:
+    form = EntrepreneurForm(obj=entrepreneur)
+    form.kelurahan_code.choices = kelurahan_choices(_kelurahan_rows(_user()))
+    if request.method == "GET" and entrepreneur is not None:
+        form.gender.data = entrepreneur.gender.value
+        form.education.data = entrepreneur.education.value if entrepreneur.education else ""
+        form.marital_status.data = (
+            entrepreneur.marital_status.value if entrepreneur.marital_status else ""
+        )
+        form.status.data = entrepreneur.status.value
+        form.version.data = str(entrepreneur.version)
+    return form
+
+
+def _entrepreneur_data(form: EntrepreneurForm) -> services.EntrepreneurData:
+    return services.EntrepreneurData(
+        nik=form.nik.data or "",
+        full_name=form.full_name.data or "",
+        birth_place=form.birth_place.data or "",
+        kelurahan_code=form.kelurahan_code.data or "",
+        address=form.address.data or "",
+        gender=_enum_or_none(Gender, form.gender.data),
+        birth_date=form.birth_date.data,
+        phone=form.phone.data,
+        rt=form.rt.data,
+        rw=form.rw.data,
+        education=_enum_or_none(Education, form.education.data),
+        marital_status=_enum_or_none(MaritalStatus, form.marital_status.data),
+        dependants=form.dependants.data,
+        status=EntrepreneurStatus(form.status.data or EntrepreneurStatus.ACTIVE),
+    )
+
+
+def _flash_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        flash(f"Perhatikan: {warning}", "warning")
+
+
+@bp.route("/pelaku-usaha/baru", methods=["GET", "POST"])
+@roles(*EDITORS)
+def create():
+    form = _entrepreneur_form()
+    if form.validate_on_submit():
+        try:
+            entrepreneur, warnings = services.register_entrepreneur(
+                db.session, _entrepreneur_data(form), _user()
+            )
+        except StopValidation as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"{entrepreneur.full_name} terdaftar dengan nomor "
+                f"{entrepreneur.registration_number}. Catat persetujuan dan usahanya.",
+                "success",
+            )
+            _flash_warnings(warnings)
+            return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
+    return render_template("registration/form.html", form=form, entrepreneur=None)
+
+
+@bp.get("/pelaku-usaha/<int:entrepreneur_id>")
+@roles(*READERS)
+def detail(entrepreneur_id: int):
+    entrepreneur = _entrepreneur_or_404(entrepreneur_id)
+    user = _user()
+    audit.record(db.session, "view", entity=entrepreneur)
+    db.session.commit()
+    membership = services.active_membership(db.session, entrepreneur.id)
+    past_groups = db.session.scalars(
+        sa.select(GroupMembership)
+        .where(
+            GroupMembership.entrepreneur_id == entrepreneur.id,
+            GroupMembership.left_on.is_not(None),
+        )
+        .order_by(GroupMembership.left_on.desc())
+    ).all()
+    return render_template(
+        "registration/detail.html",
+        e=entrepreneur,
+        membership=membership,
+        past_groups=past_groups,
+        consents=services.current_consents(entrepreneur),
+        events=services.timeline(db.session, entrepreneur.id),
+        show_full_nik=user.role in EDITORS,
+        can_edit=services.can_edit(user),
+    )
+
+
+@bp.route("/pelaku-usaha/<int:entrepreneur_id>/ubah", methods=["GET", "POST"])
+@roles(*EDITORS)
+def edit(entrepreneur_id: int):
+    entrepreneur = _entrepreneur_or_404(entrepreneur_id)
+    form = _entrepreneur_form(entrepreneur)
+    if form.validate_on_submit():
+        try:
+            warnings = services.update_entrepreneur(
+                db.session,
+                entrepreneur,
+                _entrepreneur_data(form),
+                _user(),
+                expected_version=int(form.version.data or 0),
+            )
+        except StaleObjectError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        except StopValidation as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Data pelaku usaha disimpan.", "success")
+            _flash_warnings(warnings)
+            return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
+    return render_template("registration/form.html", form=form, entrepreneur=entrepreneur)
+
+
+@bp.get("/pelaku-usaha/<int:entrepreneur_id>/persetujuan.pdf")
+@roles(*EDITORS)
+def consent_pdf(entrepreneur_id: int):
+    """The consent form to print and sign, filled with the entrepreneur's identity."""
+    entrepreneur = _entrepreneur_or_404(entrepreneur_id)
+    pdf = documents.consent_form_pdf(entrepreneur, utcnow())
+    audit.record(
+        db.session, "download", entity=entrepreneur, changes={"file": "formulir persetujuan"}
+    )
+    db.session.commit()
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"persetujuan-{entrepreneur.registration_number}.pdf",
+    )
+
+
+@bp.get("/pelaku-usaha/ekspor.<any(xlsx, csv):fmt>")
+@roles(*READERS)
+def export(fmt: str):
+    """Export the filtered list; NIKs are masked for everyone but admins; audited."""
+    _no_bank_officers()
+    user = _user()
+    filters = _filters()
+    query = services.search_entrepreneurs(user, filters).options(
+        selectinload(Entrepreneur.kelurahan), selectinload(Entrepreneur.kecamatan)
+    )
+    entrepreneurs = db.session.scalars(query).all()
+    ids = [e.id for e in entrepreneurs]
+    groups: dict[int, Group] = {}
+    stats: dict[int, tuple[int, str]] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        groups.update(services.group_of(db.session, chunk))
+        stats.update(services.business_stats(db.session, chunk))
+    rows = [
+        (
+            e,
+            groups[e.id].name if e.id in groups else None,
+            *stats.get(e.id, (0, None)),
+        )
+        for e in entrepreneurs
+    ]
+    frame = documents.export_frame(rows, mask=user.role != Role.ADMIN)
+    audit.record(
+        db.session,
+        "export",
+        entity_type="entrepreneurs",
+        changes={"format": fmt, "rows": len(rows), "filters": asdict(filters)},
+    )
+    db.session.commit()
+    stamp = datetime.now(JAKARTA).strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        data, mimetype = documents.frame_to_csv(frame), "text/csv"
+    else:
+        data = documents.frame_to_xlsx(frame)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"pelaku-usaha-{stamp}.{fmt}",
+    )
+
+
+# --------------------------------------------------------------------------- businesses
+
+
+def _business_data(form: BusinessForm) -> services.BusinessData:
+    return services.BusinessData(
+        name=form.name.data or "",
+        sector=Sector(form.sector.data),
+        products=form.products.data or "",
+        start_year=form.start_year.data,
+        address=form.address.data or "",
+        nib=form.nib.data,
+        sku_number=form.sku_number.data,
+        halal_certificate=form.halal_certificate.data,
+        pirt_number=form.pirt_number.data,
+        monthly_revenue=form.monthly_revenue.data,
+        monthly_costs=form.monthly_costs.data,
+        capital=form.capital.data,
+        employees=form.employees.data,
+    )
+
+
+@bp.route(
+    "/pelaku-usaha/<int:entrepreneur_id>/usaha/baru",
+    methods=["GET", "POST"],
+    defaults={"business_id": None},
+)
+@bp.route("/pelaku-usaha/<int:entrepreneur_id>/usaha/<int:business_id>", methods=["GET", "POST"])
+@roles(*EDITORS)
+def business(entrepreneur_id: int, business_id: int | None):
+    entrepreneur = _entrepreneur_or_404(entrepreneur_id)
+    record = None
+    if business_id is not None:
+        record = db.session.get(Business, business_id)
+        if record is None or record.entrepreneur_id != entrepreneur.id:
+            abort(404)
+    form = BusinessForm(obj=record)
+    if request.method == "GET" and record is not None:
+        form.sector.data = record.sector.value
+        form.version.data = str(record.version)
+    if form.validate_on_submit():
+        try:
+            services.save_business(
+                db.session,
+                entrepreneur,
+                _business_data(form),
+                _user(),
+                record,
+                expected_version=int(form.version.data) if form.version.data else None,
+            )
+        except StaleObjectError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        except StopValidation as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Data usaha disimpan.", "success")
+            return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
+    return render_template(
+        "registration/business_form.html", form=form, e=entrepreneur, business=record
+    )
+
+
+# --------------------------------------------------------------------------- consent
+
+
+@bp.route("/pelaku-usaha/<int:entrepreneur_id>/persetujuan", methods=["GET", "POST"])
+@roles(*EDITORS)
+def consent(entrepreneur_id: int):
+    entrepreneur = _entrepreneur_or_404(entrepreneur_id)
+    current = services.current_consents(entrepreneur)
+    form = ConsentForm()
+    if request.method == "GET":
+        for purpose, held in current.items():
+            getattr(form, purpose.value).data = bool(held and held.is_granted)
+    if form.validate_on_submit():
+        decisions = {purpose: bool(getattr(form, purpose.value).data) for purpose in ConsentPurpose}
+        rows = services.record_consents(db.session, entrepreneur, decisions, _user())
+        db.session.commit()
+        flash(
+            "Persetujuan dicatat." if rows else "Tidak ada perubahan persetujuan.",
+            "success" if rows else "info",
+        )
+        return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
+    return render_template(
+        "registration/consent.html",
+        form=form,
+        e=entrepreneur,
+        current=current,
+        texts=CONSENT_TEXTS,
+        purposes=list(ConsentPurpose),
+    )
+
+
+# --------------------------------------------------------------------------- groups
+
+
+@bp.get("/kelompok")
+@roles(*READERS)
+def groups():
+    _no_bank_officers()
+    user = _user()
+    members = (
+        sa.select(sa.func.count(GroupMembership.id))
+        .where(GroupMembership.group_id == Group.id, GroupMembership.left_on.is_(None))
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(Group, members.label("members"))
+        .where(services.scope_condition(user, Group.kecamatan_code))
+        .order_by(Group.name)
+    )
+    name = request.args.get("nama", "").strip()
+    if name:
+        query = query.where(sa.func.lower(Group.name).like(f"%{name.lower()}%"))
+    status = request.args.get("status", "")
+    if status in {s.value for s in GroupStatus}:
+        query = query.where(Group.status == GroupStatus(status))
+    kecamatan = request.args.get("kecamatan", "")
+    if kecamatan:
+        query = query.where(Group.kecamatan_code == kecamatan)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True)
+    kecamatan_options = db.session.scalars(
+        sa.select(Kecamatan)
+        .where(services.scope_condition(user, Kecamatan.code))
+        .order_by(Kecamatan.name)
+    ).all()
+    return render_template(
+        "registration/groups.html",
+        page=page,
+        rows=[(row[0], row[1]) for row in page.items],
+        name=name,
+        status=status,
+        kecamatan=kecamatan,
+        kecamatan_options=kecamatan_options,
+        GroupStatus=GroupStatus,
+    )
+
+
+def _group_form(group: Group | None = None) -> GroupForm:
+    form = GroupForm(obj=group)
+    form.kelurahan_code.choices = kelurahan_choices(_kelurahan_rows(_user()))
+    if request.method == "GET" and group is not None:
+        form.status.data = group.status.value
+        form.version.data = str(group.version)
+    return form
+
+
+def _group_data(form: GroupForm) -> services.GroupData:
+    return services.GroupData(
+        name=form.name.data or "",
+        kelurahan_code=form.kelurahan_code.data or "",
+        formed_on=form.formed_on.data,
+        decree_number=form.decree_number.data,
+        status=GroupStatus(form.status.data),
+    )
+
+
+@bp.route("/kelompok/baru", methods=["GET", "POST"])
+@roles(*EDITORS)
+def create_group():
+    form = _group_form()
+    if form.validate_on_submit():
+        try:
+            group = services.save_group(db.session, _group_data(form), _user())
+        except StopValidation as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"Kelompok {group.name} dibuat. Tambahkan anggota dan tunjuk ketua.", "success")
+            return redirect(url_for("registration.group", group_id=group.id))
+    return render_template("registration/group_form.html", form=form, group=None)
+
+
+@bp.route("/kelompok/<int:group_id>/ubah", methods=["GET", "POST"])
+@roles(*EDITORS)
+def edit_group(group_id: int):
+    group = _group_or_404(group_id)
+    form = _group_form(group)
+    if form.validate_on_submit():
+        try:
+            services.save_group(
+                db.session,
+                _group_data(form),
+                _user(),
+                group,
+                expected_version=int(form.version.data or 0),
+            )
+        except StaleObjectError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        except StopValidation as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash("Data kelompok disimpan.", "success")
+            return redirect(url_for("registration.group", group_id=group.id))
+    return render_template("registration/group_form.html", form=form, group=group)
+
+
+def _candidates(group: Group, text: str) -> list[Entrepreneur]:
+    """Entrepreneurs in scope with no active group, matching a search, for adding members."""
+    in_group = sa.select(GroupMembership.id).where(
+        GroupMembership.entrepreneur_id == Entrepreneur.id, GroupMembership.left_on.is_(None)
+    )
+    query = services.search_entrepreneurs(
+        _user(), services.EntrepreneurFilter(q=text, kecamatan=group.kecamatan_code)
+    ).where(~in_group.exists(), Entrepreneur.status == EntrepreneurStatus.ACTIVE)
+    return db.session.scalars(query.limit(30)).all()
+
+
+@bp.route("/kelompok/<int:group_id>", methods=["GET", "POST"])
+@roles(*READERS)
+def group(group_id: int):
+    """Group page: members and their history; editors add members picked from a search."""
+    _no_bank_officers()
+    group = _group_or_404(group_id)
+    user = _user()
+    search_form = SearchForm(prefix="cari")
+    candidates: list[Entrepreneur] = []
+    searched = False
+    if services.can_edit(user) and request.method == "POST" and search_form.validate_on_submit():
+        searched = True
+        candidates = _candidates(group, search_form.q.data or "")
+    elif request.method == "POST":
+        abort(403)
+    chair_form = ChairForm(prefix="ketua", formdata=None)
+    chair_form.chair.choices = choices(
+        (m.entrepreneur_id, m.entrepreneur.full_name) for m in group.active_memberships
+    )
+    chair_form.chair.data = str(group.chair_id or "")
+    return render_template(
+        "registration/group.html",
+        group=group,
+        can_edit=services.can_edit(user),
+        search_form=search_form,
+        candidates=candidates,
+        searched=searched,
+        chair_form=chair_form,
+        remove_form=RemoveMemberForm(formdata=None),
+        show_full_nik=False,
+    )
+
+
+@bp.post("/kelompok/<int:group_id>/anggota")
+@roles(*EDITORS)
+def add_members(group_id: int):
+    group = _group_or_404(group_id)
+    ids = [int(value) for value in request.form.getlist("entrepreneur_id") if value.isdigit()]
+    if not ids:
+        flash("Pilih minimal satu pelaku usaha untuk ditambahkan.", "warning")
+    else:
+        try:
+            rows = services.add_members(db.session, group, ids, _user())
+        except StopValidation as error:
+            db.session.rollback()
+            for reasons in error.reasons.values():
+                for reason in reasons:
+                    flash(reason, "danger")
+        else:
+            db.session.commit()
+            flash(f"{len(rows)} anggota ditambahkan ke {group.name}.", "success")
+    return redirect(url_for("registration.group", group_id=group.id))
+
+
+@bp.post("/kelompok/<int:group_id>/anggota/keluar")
+@roles(*EDITORS)
+def remove_member(group_id: int):
+    group = _group_or_404(group_id)
+    form = RemoveMemberForm()
+    if not form.validate_on_submit():
+        flash("Tuliskan alasan anggota keluar.", "danger")
+        return redirect(url_for("registration.group", group_id=group.id))
+    try:
+        services.remove_member(
+            db.session, group, int(form.entrepreneur_id.data), form.reason.data, _user()
+        )
+    except services.NotFound:
+        abort(404)
+    except StopValidation as error:
+        db.session.rollback()
+        for reasons in error.reasons.values():
+            for reason in reasons:
+                flash(reason, "danger")
+    else:
+        db.session.commit()
+        flash("Anggota dikeluarkan; riwayat keanggotaannya tetap tersimpan.", "success")
+    return redirect(url_for("registration.group", group_id=group.id))
+
+
+@bp.post("/kelompok/<int:group_id>/ketua")
+@roles(*EDITORS)
+def set_chair(group_id: int):
+    group = _group_or_404(group_id)
+    form = ChairForm(prefix="ketua")
+    chair = form.chair.data
+    if not form.validate_on_submit() or not (chair and chair.isdigit()):
+        flash("Pilih ketua dari anggota aktif.", "danger")
+    else:
+        try:
+            services.set_chair(db.session, group, int(chair), _user())
+        except StopValidation as error:
+            db.session.rollback()
+            flash(error.reasons["chair"][0], "danger")
+        else:
+            db.session.commit()
+            flash("Ketua kelompok ditetapkan.", "success")
+    return redirect(url_for("registration.group", group_id=group.id))
