@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import pandas as pd
+from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -274,7 +275,7 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Pelaku usaha") -> bytes:
         worksheet = writer.sheets[sheet]
         worksheet.freeze_panes = "A2"
         for cell in worksheet[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         for index, column in enumerate(frame.columns, start=1):
             width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(500)])
             worksheet.column_dimensions[worksheet.cell(1, index).column_letter].width = min(

@@ -406,7 +406,16 @@ def business(entrepreneur_id: int, business_id: int | None):
     if request.method == "GET" and record is not None:
         form.sector.data = record.sector.value
         form.version.data = str(record.version)
-    if form.validate_on_submit():
+    if form.is_submitted():
+        valid = form.validate()
+        if form.sector.data in {s.value for s in Sector}:
+            # Check the business rules too, so every problem is listed in one go.
+            try:
+                services.clean_business(_business_data(form))
+            except StopValidation as error:
+                apply_errors(form, error)
+                valid = False
+    if form.is_submitted() and valid:
         try:
             services.save_business(
                 db.session,
