@@ -98,6 +98,34 @@ def _to_text(raw: str | int | float | Decimal | None) -> str:
     return str(number)
 
 
+def _parse(text: str) -> phonenumbers.PhoneNumber:
+    """Parse typed text, reading "62…" without "+" as the country code where that gives a mobile."""
+    digits = re.sub(r"[^0-9]", "", text)
+    if not text.startswith("+") and digits.startswith("62"):
+        # libphonenumber would read a short "62811…" as a national number in the 062x landline
+        # areas (Aceh, North Sumatra); someone typing 62 in front of a mobile means the country.
+        try:
+            international = phonenumbers.parse("+" + digits, None)
+        except NumberParseException:
+            pass
+        else:
+            if _is_mobile(international):
+                return international
+    try:
+        # Without "+", a number is read as Indonesian: "0812…" and "812…" both work.
+        return phonenumbers.parse(text, _REGION)
+    except NumberParseException:
+        raise _invalid() from None
+
+
+def _is_mobile(number: phonenumbers.PhoneNumber) -> bool:
+    return (
+        number.country_code == _COUNTRY_CODE
+        and phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) in _MOBILE_TYPES
+    )
+
+
 def normalise_phone(raw: str | int | float | Decimal | None) -> str:
     """Validate an Indonesian mobile number and return it in E.164 form: ``+6281234567890``."""
     text = _to_text(raw)
@@ -109,11 +137,7 @@ def normalise_phone(raw: str | int | float | Decimal | None) -> str:
             "Nomor HP hanya boleh berisi angka, spasi, tanda hubung, tanda kurung, dan awalan +"
             f" ({_EXAMPLE}).",
         )
-    try:
-        # Without "+", a number is read as Indonesian: "0812…", "812…" and "62812…" all work.
-        number = phonenumbers.parse(text, _REGION)
-    except NumberParseException:
-        raise _invalid() from None
+    number = _parse(text)
 
     if number.country_code != _COUNTRY_CODE:
         raise PhoneError(

@@ -246,7 +246,7 @@ def test_stale_edit_is_refused_naming_who_changed_it(
     version = re.search(r'name="version" type="hidden" value="(\d+)"', form_page).group(1)
     nik = _entrepreneur(app, id=someone).nik
 
-    colleague_id, colleague = create_user(Role.FACILITATOR, full_name="Rekan Lapangan")
+    _, colleague = create_user(Role.FACILITATOR, full_name="Rekan Lapangan")
     other = app.test_client()
     other.post("/auth/login", data={"username": colleague, "password": "Jambi-Bahagia-2026!"})
     edit = _form(nik, full_name="Siti Aminah Binti Ahmad", version=version)
