@@ -139,7 +139,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from harkat.auth.cli import users_cli
+    from harkat.demo.cli import demo_cli
     from harkat.reference.cli import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(demo_cli)

@@ -40,8 +40,7 @@ _EXAMPLE = "contoh: 0812-3456-7890"
 
 
 class PhoneError(ValueError):
-    """A phone number that cannot be accepted: ``reason`` is a stable code, the message is for the
-    user."""
+    """A refused phone number: ``reason`` is a stable code, ``message`` is for the user."""
 
     def __init__(self, reason: PhoneReason, message: str) -> None:
         super().__init__(message)

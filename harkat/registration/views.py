@@ -479,13 +479,8 @@ def consent(entrepreneur_id: int):
 def groups():
     _no_bank_officers()
     user = _user()
-    members = (
-        sa.select(sa.func.count(GroupMembership.id))
-        .where(GroupMembership.group_id == Group.id, GroupMembership.left_on.is_(None))
-        .scalar_subquery()
-    )
     query = (
-        sa.select(Group, members.label("members"))
+        sa.select(Group)
         .where(services.scope_condition(user, Group.kecamatan_code))
         .order_by(Group.name)
     )
@@ -499,6 +494,16 @@ def groups():
     if kecamatan:
         query = query.where(Group.kecamatan_code == kecamatan)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True)
+    counts = dict(
+        db.session.execute(
+            sa.select(GroupMembership.group_id, sa.func.count())
+            .where(
+                GroupMembership.group_id.in_([g.id for g in page.items]),
+                GroupMembership.left_on.is_(None),
+            )
+            .group_by(GroupMembership.group_id)
+        ).all()
+    )
     kecamatan_options = db.session.scalars(
         sa.select(Kecamatan)
         .where(services.scope_condition(user, Kecamatan.code))
@@ -507,7 +512,7 @@ def groups():
     return render_template(
         "registration/groups.html",
         page=page,
-        rows=[(row[0], row[1]) for row in page.items],
+        rows=[(group, counts.get(group.id, 0)) for group in page.items],
         name=name,
         status=status,
         kecamatan=kecamatan,

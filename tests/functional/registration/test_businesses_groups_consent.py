@@ -122,6 +122,21 @@ def test_group_members_chair_and_history(app, client, login_as, create_entrepren
     assert "Keluar dari kelompok Kelompok Mawar: Pindah ke Muaro Jambi" in detail
 
 
+def test_group_list_shows_chair_members_and_filters(app, client, login_as, create_entrepreneur):
+    user_id, _ = login_as(Role.FACILITATOR)
+    siti = create_entrepreneur(user_id, full_name="Siti Aminah")
+    mawar = _make_group(client, "Kelompok Mawar")
+    _make_group(client, "Kelompok Melati")
+    client.post(f"/kelompok/{mawar}/anggota", data={"entrepreneur_id": str(siti)})
+    client.post(f"/kelompok/{mawar}/ketua", data={"ketua-chair": str(siti)})
+    page = _text(client.get("/kelompok"))
+    assert "Kelompok Mawar" in page and "Kelompok Melati" in page and "SK SK-12/2026" in page
+    row = page[page.index(">Kelompok Mawar</a>") :].split("</tr>")[0]
+    assert "Siti Aminah" in row and "<td>1</td>" in row
+    only = _text(client.get("/kelompok", query_string={"nama": "melati"}))
+    assert "Kelompok Melati" in only and "Kelompok Mawar" not in only
+
+
 def test_an_entrepreneur_is_in_at_most_one_active_group(app, client, login_as, create_entrepreneur):
     user_id, _ = login_as(Role.FACILITATOR)
     siti = create_entrepreneur(user_id)
