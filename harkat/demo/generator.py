@@ -260,7 +260,7 @@ def seed_demo(
 
     for start in range(0, entrepreneurs, CHUNK):
         people, businesses, consents, events = [], [], [], []
-        by_kelurahan: dict[str, list[int]] = {}
+        by_kecamatan: dict[str, list[tuple[int, str]]] = {}
         for offset in range(start, min(start + CHUNK, entrepreneurs)):
             kel_code, kec_code = rng.choice(kelurahan)
             gender = Gender.FEMALE if rng.random() < 0.62 else Gender.MALE
@@ -313,7 +313,7 @@ def seed_demo(
                     "updated_at": created,
                 }
             )
-            by_kelurahan.setdefault(kel_code, []).append(entrepreneur_id)
+            by_kecamatan.setdefault(kec_code, []).append((entrepreneur_id, kel_code))
             for _ in range(2 if rng.random() < 0.15 else 1):
                 sector, _, products, pattern = _weighted(rng, [(s, s[1]) for s in SECTORS])
                 revenue = int(rng.lognormvariate(15.9, 0.7)) // 1000 * 1000
@@ -375,12 +375,15 @@ def seed_demo(
             entrepreneur_id += 1
 
         groups, memberships = [], []
-        for kel_code, ids in by_kelurahan.items():
-            rng.shuffle(ids)
-            pool = ids[: int(len(ids) * 0.4)]
+        for people_here in by_kecamatan.values():
+            # Neighbours form groups: sort by kelurahan so members mostly share one.
+            rng.shuffle(people_here)
+            pool = sorted(people_here[: int(len(people_here) * 0.4)], key=lambda p: p[1])
             while len(pool) >= 5:
                 size = min(rng.randrange(5, 11), len(pool))
-                members, pool = pool[:size], pool[size:]
+                chosen, pool = pool[:size], pool[size:]
+                members = [member for member, _ in chosen]
+                kel_code = chosen[0][1]
                 formed = today - timedelta(days=rng.randrange(30, 700))
                 groups.append(
                     {
