@@ -141,7 +141,9 @@ def register_commands(app: Flask) -> None:
     from harkat.auth.cli import users_cli
     from harkat.demo.cli import demo_cli
     from harkat.reference.cli import seed_cli
+    from harkat.registration.cli import import_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(import_cli)

@@ -86,9 +86,9 @@ def _tune_sqlite(dbapi_connection, connection_record):
     """Turn on foreign keys, WAL and a busy timeout, and take transactions over from pysqlite.
 
     pysqlite's own transaction handling begins late and deferred; with it off, the ``begin``
-    listener below can open every transaction with ``BEGIN IMMEDIATE``, so that two writers queue
-    on the busy timeout instead of one failing with "database is locked" when it upgrades a read
-    lock to a write lock.
+    listener below decides how each transaction begins: ``BEGIN IMMEDIATE`` where it may write,
+    so that two writers queue on the busy timeout instead of one failing with "database is
+    locked" when it upgrades a read lock to a write lock.
     """
     import sqlite3
 
@@ -103,7 +103,25 @@ def _tune_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+#: Requests that only read; their transactions begin DEFERRED so they never block writers.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _wants_write_lock() -> bool:
+    """Whether this transaction should take SQLite's write lock up front.
+
+    Pages that only read (GET) begin DEFERRED: WAL lets them read beside a writer. Everything
+    else (form posts, the CLI, background work) begins IMMEDIATE, so a read followed by a
+    write can never fail half-way because another writer committed in between. A GET that must
+    write (an audit row for a download) does so in a transaction of its own that starts with the
+    write, see :func:`harkat.audit.services.record_now`.
+    """
+    from flask import has_request_context, request
+
+    return not (has_request_context() and request.method in SAFE_METHODS)
+
+
 @event.listens_for(Engine, "begin")
-def _begin_immediate(connection):
+def _begin_sqlite(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")

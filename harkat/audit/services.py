@@ -116,6 +116,30 @@ def record(
     )
 
 
+def record_now(
+    engine: sa.Engine,
+    action: str,
+    *,
+    entity: Any = None,
+    entity_type: str | None = None,
+    entity_id: Any = None,
+    changes: dict | None = None,
+) -> None:
+    """Append an audit row in a transaction of its own, committed at once.
+
+    For pages that only read (opening a full record, downloading a file): the row is kept even
+    if the page fails later, and the page's own read transaction never has to become a write.
+    """
+    if entity is not None:
+        entity_type = entity_type or type(entity).__tablename__
+        entity_id = entity_id if entity_id is not None else _identity(entity)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(AuditLog),
+            [row(action, entity_type=entity_type, entity_id=entity_id, changes=changes)],
+        )
+
+
 def _identity(obj: Any) -> str | None:
     state = inspect(obj)
     identity = state.mapper.primary_key_from_instance(obj)

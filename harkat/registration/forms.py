@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -165,3 +166,14 @@ class ConfirmImportForm(Form):
     all_or_nothing = BooleanField("Batalkan semua jika ada satu baris bermasalah")
     update_existing = BooleanField("Perbarui data yang NIK-nya sudah terdaftar (bukan dilewati)")
     submit = SubmitField("Simpan ke HARKAT")
+
+
+class ImportUploadForm(Form):
+    file = FileField(
+        "Berkas XLSX atau CSV",
+        validators=[
+            FileRequired("Pilih berkas yang akan diimpor."),
+            FileAllowed(["xlsx", "csv"], "Hanya berkas .xlsx atau .csv."),
+        ],
+    )
+    submit = SubmitField("Periksa berkas")

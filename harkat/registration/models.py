@@ -55,7 +55,9 @@ class Entrepreneur(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "entrepreneurs"
     __audited__ = True
     __table_args__ = (
+        # List pages sort by name: within a facilitator's kecamatan, or across the city.
         sa.Index("ix_entrepreneurs_kecamatan_name", "kecamatan_code", "search_name"),
+        sa.Index("ix_entrepreneurs_search_name", "search_name", "id"),
         sa.Index("ix_entrepreneurs_kelurahan_code", "kelurahan_code"),
         sa.Index("ix_entrepreneurs_stage", "stage"),
         sa.CheckConstraint("dependants >= 0", name="dependants_not_negative"),
@@ -115,6 +117,9 @@ class Business(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "businesses"
     __audited__ = True
     __table_args__ = (
+        # "Entrepreneurs with a business in sector C / of scale kecil" read these, never the table.
+        sa.Index("ix_businesses_sector_entrepreneur", "sector", "entrepreneur_id"),
+        sa.Index("ix_businesses_scale_entrepreneur", "scale", "entrepreneur_id"),
         sa.CheckConstraint("monthly_revenue >= 0", name="revenue_not_negative"),
         sa.CheckConstraint("monthly_costs >= 0", name="costs_not_negative"),
         sa.CheckConstraint("capital >= 0", name="capital_not_negative"),
@@ -124,7 +129,7 @@ class Business(VersionedMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entrepreneur_id: Mapped[int] = mapped_column(sa.ForeignKey("entrepreneurs.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    sector: Mapped[Sector] = mapped_column(str_enum(Sector, "sector"), index=True)
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector, "sector"))
     #: Free description of what is made or sold, e.g. "keripik tempe".
     products: Mapped[str] = mapped_column(sa.String(200), default="")
     start_year: Mapped[int | None]
@@ -141,9 +146,7 @@ class Business(VersionedMixin, TimestampMixin, db.Model):
     capital: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     employees: Mapped[int] = mapped_column(default=0)
     #: Computed from capital and revenue on every save; stored so lists can filter on it.
-    scale: Mapped[BusinessScale] = mapped_column(
-        str_enum(BusinessScale, "business_scale"), index=True
-    )
+    scale: Mapped[BusinessScale] = mapped_column(str_enum(BusinessScale, "business_scale"))
 
     entrepreneur: Mapped[Entrepreneur] = relationship(back_populates="businesses")
 
@@ -207,7 +210,7 @@ class GroupMembership(TimestampMixin, db.Model):
             sqlite_where=sa.text("left_on IS NULL"),
             postgresql_where=sa.text("left_on IS NULL"),
         ),
-        sa.Index("ix_group_memberships_group_id", "group_id"),
+        sa.Index("ix_group_memberships_group_id", "group_id", "entrepreneur_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -198,7 +198,8 @@ def holder_of_nik(session: Session, nik: str, exclude_id: int | None = None) -> 
     if row is None:
         return None
     kecamatan, facilitator = row
-    return f"NIK sudah terdaftar di Kecamatan {kecamatan} (pendamping {facilitator or '—'})."
+    holder = f"pendamping {facilitator}" if facilitator else "didaftarkan admin Dinas"
+    return f"NIK sudah terdaftar di Kecamatan {kecamatan} ({holder})."
 
 
 def clean_entrepreneur(
@@ -468,20 +469,30 @@ def search_entrepreneurs(user: User, filters: EntrepreneurFilter) -> sa.Select:
         query = query.where(Entrepreneur.stage == JourneyStage(filters.stage))
     if filters.status in {s.value for s in EntrepreneurStatus}:
         query = query.where(Entrepreneur.status == EntrepreneurStatus(filters.status))
-    business = sa.select(Business.id).where(Business.entrepreneur_id == Entrepreneur.id)
+    # IN (uncorrelated subquery) rather than EXISTS: both databases build the set of matching
+    # entrepreneurs once from an index, instead of probing businesses for every row.
     if filters.sector in {s.value for s in Sector}:
-        query = query.where(business.where(Business.sector == Sector(filters.sector)).exists())
+        query = query.where(
+            Entrepreneur.id.in_(
+                sa.select(Business.entrepreneur_id).where(Business.sector == Sector(filters.sector))
+            )
+        )
     if filters.scale in {s.value for s in BusinessScale}:
-        query = query.where(business.where(Business.scale == BusinessScale(filters.scale)).exists())
+        query = query.where(
+            Entrepreneur.id.in_(
+                sa.select(Business.entrepreneur_id).where(
+                    Business.scale == BusinessScale(filters.scale)
+                )
+            )
+        )
     if filters.group_id:
         query = query.where(
-            sa.select(GroupMembership.id)
-            .where(
-                GroupMembership.entrepreneur_id == Entrepreneur.id,
-                GroupMembership.group_id == filters.group_id,
-                GroupMembership.left_on.is_(None),
+            Entrepreneur.id.in_(
+                sa.select(GroupMembership.entrepreneur_id).where(
+                    GroupMembership.group_id == filters.group_id,
+                    GroupMembership.left_on.is_(None),
+                )
             )
-            .exists()
         )
     return query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
@@ -513,6 +524,8 @@ def clean_business(data: BusinessData, today: date | None = None) -> dict:
     name = " ".join((data.name or "").split())
     if not name:
         errors.append(ValidationError("name", "Nama usaha wajib diisi."))
+    if not isinstance(data.sector, Sector):
+        errors.append(ValidationError("sector", "Pilih sektor usaha (KBLI)."))
     nib = re.sub(r"\D", "", data.nib or "") or None
     if data.nib and (nib is None or len(nib) != 13):
         errors.append(ValidationError("nib", "NIB terdiri dari 13 angka (lihat dokumen OSS)."))

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
+import secrets
+import time
+from collections import Counter
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
@@ -21,6 +26,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from werkzeug.utils import secure_filename
 
 from harkat.audit import services as audit
 from harkat.auth.access import roles
@@ -32,7 +38,7 @@ from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors, choices
 from harkat.reference.models import Kecamatan, Kelurahan
-from harkat.registration import documents, services
+from harkat.registration import documents, importer, services
 from harkat.registration.domain import (
     CONSENT_TEXTS,
     BusinessScale,
@@ -47,9 +53,11 @@ from harkat.registration.domain import (
 from harkat.registration.forms import (
     BusinessForm,
     ChairForm,
+    ConfirmImportForm,
     ConsentForm,
     EntrepreneurForm,
     GroupForm,
+    ImportUploadForm,
     RemoveMemberForm,
     SearchForm,
     kelurahan_choices,
@@ -250,8 +258,7 @@ def create():
 def detail(entrepreneur_id: int):
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
     user = _user()
-    audit.record(db.session, "view", entity=entrepreneur)
-    db.session.commit()
+    audit.record_now(db.engine, "view", entity=entrepreneur)
     membership = services.active_membership(db.session, entrepreneur.id)
     past_groups = db.session.scalars(
         sa.select(GroupMembership)
@@ -307,10 +314,9 @@ def consent_pdf(entrepreneur_id: int):
     """The consent form to print and sign, filled with the entrepreneur's identity."""
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
     pdf = documents.consent_form_pdf(entrepreneur, utcnow())
-    audit.record(
-        db.session, "download", entity=entrepreneur, changes={"file": "formulir persetujuan"}
+    audit.record_now(
+        db.engine, "download", entity=entrepreneur, changes={"file": "formulir persetujuan"}
     )
-    db.session.commit()
     return send_file(
         io.BytesIO(pdf),
         mimetype="application/pdf",
@@ -346,13 +352,12 @@ def export(fmt: str):
         for e in entrepreneurs
     ]
     frame = documents.export_frame(rows, mask=user.role != Role.ADMIN)
-    audit.record(
-        db.session,
+    audit.record_now(
+        db.engine,
         "export",
         entity_type="entrepreneurs",
         changes={"format": fmt, "rows": len(rows), "filters": asdict(filters)},
     )
-    db.session.commit()
     stamp = datetime.now(JAKARTA).strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         data, mimetype = documents.frame_to_csv(frame), "text/csv"
@@ -364,6 +369,151 @@ def export(fmt: str):
         mimetype=mimetype,
         as_attachment=True,
         download_name=f"pelaku-usaha-{stamp}.{fmt}",
+    )
+
+
+# --------------------------------------------------------------------------- import
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Uploaded files wait this long for confirmation before they are swept away.
+IMPORT_KEEP = timedelta(hours=24)
+PREVIEW_ROWS = 300
+
+
+def _import_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sweep_imports(directory: Path) -> None:
+    cutoff = time.time() - IMPORT_KEEP.total_seconds()
+    for path in directory.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _load_import(token: str) -> tuple[dict, bytes]:
+    """Return the upload's metadata and bytes, if it exists and belongs to this user."""
+    if not token.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    directory = _import_dir()
+    try:
+        meta = json.loads((directory / f"{token}.json").read_text())
+        data = (directory / f"{token}.upload").read_bytes()
+    except FileNotFoundError:
+        abort(404)
+    if meta["user_id"] != current_user.id:
+        abort(404)
+    return meta, data
+
+
+@bp.get("/pelaku-usaha/impor/templat.xlsx")
+@roles(*EDITORS)
+def import_template():
+    return send_file(
+        io.BytesIO(importer.template_workbook()),
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name="templat-impor-pelaku-usaha.xlsx",
+    )
+
+
+@bp.route("/pelaku-usaha/impor", methods=["GET", "POST"])
+@roles(*EDITORS)
+def import_upload():
+    """Upload a spreadsheet and see, row by row, what would be stored; nothing is saved yet."""
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        filename = secure_filename(upload.filename or "") or "berkas.xlsx"
+        try:
+            frame = importer.read_table(data, filename)
+        except ValueError as error:
+            form.file.errors = [*form.file.errors, str(error)]
+        else:
+            directory = _import_dir()
+            _sweep_imports(directory)
+            token = secrets.token_urlsafe(16)
+            (directory / f"{token}.upload").write_bytes(data)
+            meta = {"user_id": current_user.id, "filename": filename, "uploaded_at": time.time()}
+            (directory / f"{token}.json").write_text(json.dumps(meta))
+            try:
+                results = importer.preview(db.session, frame, _user())
+            finally:
+                db.session.rollback()
+            return _render_preview(token, filename, results)
+    return render_template("registration/import_upload.html", form=form)
+
+
+def _render_preview(token: str, filename: str, results, confirm_form=None):
+    counts = Counter(r.status for r in results)
+    problems = [r for r in results if r.status != "ok"]
+    shown = (
+        problems[:PREVIEW_ROWS]
+        + [r for r in results if r.status == "ok"][: max(0, PREVIEW_ROWS - len(problems))]
+    )
+    shown.sort(key=lambda r: r.row_number)
+    return render_template(
+        "registration/import_preview.html",
+        token=token,
+        filename=filename,
+        results=shown,
+        total=len(results),
+        counts=counts,
+        hidden=len(results) - len(shown),
+        form=confirm_form or ConfirmImportForm(formdata=None),
+    )
+
+
+@bp.post("/pelaku-usaha/impor/<token>")
+@roles(*EDITORS)
+def import_commit(token: str):
+    """Store the checked rows (re-checked now, in case the database moved on)."""
+    meta, data = _load_import(token)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    frame = importer.read_table(data, meta["filename"])
+    results = importer.preview(db.session, frame, _user())
+    summary = importer.commit(
+        db.session,
+        results,
+        _user(),
+        all_or_nothing=form.all_or_nothing.data,
+        update_existing=form.update_existing.data,
+        filename=meta["filename"],
+    )
+    db.session.commit()
+    (_import_dir() / f"{token}.result.xlsx").write_bytes(importer.result_workbook(results, summary))
+    return render_template(
+        "registration/import_result.html",
+        token=token,
+        filename=meta["filename"],
+        summary=summary,
+        counts=Counter(r.status for r in results),
+    )
+
+
+@bp.get("/pelaku-usaha/impor/<token>/hasil.xlsx")
+@roles(*EDITORS)
+def import_result(token: str):
+    meta, _ = _load_import(token)
+    path = _import_dir() / f"{token}.result.xlsx"
+    if not path.exists():
+        abort(404)
+    audit.record_now(
+        db.engine,
+        "download",
+        entity_type="entrepreneurs",
+        changes={"file": f"hasil impor {meta['filename']}"},
+    )
+    return send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=f"hasil-impor-{Path(meta['filename']).stem}.xlsx",
     )
 
 

@@ -47,6 +47,10 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "registration.add_members": EDITORS,
     "registration.remove_member": EDITORS,
     "registration.set_chair": EDITORS,
+    "registration.import_template": EDITORS,
+    "registration.import_upload": EDITORS,
+    "registration.import_commit": EDITORS,
+    "registration.import_result": EDITORS,
 }
 
 

@@ -1,8 +1,8 @@
 """registration: entrepreneurs, businesses, groups, consent, timeline
 
-Revision ID: 3729ebc2ab1e
+Revision ID: 263a1fc2ef0c
 Revises: a28aef77d3b2
-Create Date: 2026-11-28 00:00:15.885955
+Create Date: 2026-11-28 00:28:56.223923
 
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = "3729ebc2ab1e"
+revision = "263a1fc2ef0c"
 down_revision = "a28aef77d3b2"
 branch_labels = None
 depends_on = None
@@ -147,6 +147,7 @@ def upgrade():
         )
         batch_op.create_index("ix_entrepreneurs_kelurahan_code", ["kelurahan_code"], unique=False)
         batch_op.create_index(batch_op.f("ix_entrepreneurs_phone"), ["phone"], unique=False)
+        batch_op.create_index("ix_entrepreneurs_search_name", ["search_name", "id"], unique=False)
         batch_op.create_index("ix_entrepreneurs_stage", ["stage"], unique=False)
 
     op.create_table(
@@ -228,8 +229,12 @@ def upgrade():
             batch_op.f("ix_businesses_entrepreneur_id"), ["entrepreneur_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_businesses_nib"), ["nib"], unique=False)
-        batch_op.create_index(batch_op.f("ix_businesses_scale"), ["scale"], unique=False)
-        batch_op.create_index(batch_op.f("ix_businesses_sector"), ["sector"], unique=False)
+        batch_op.create_index(
+            "ix_businesses_scale_entrepreneur", ["scale", "entrepreneur_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_businesses_sector_entrepreneur", ["sector", "entrepreneur_id"], unique=False
+        )
 
     op.create_table(
         "case_events",
@@ -364,7 +369,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_group_memberships")),
     )
     with op.batch_alter_table("group_memberships", schema=None) as batch_op:
-        batch_op.create_index("ix_group_memberships_group_id", ["group_id"], unique=False)
+        batch_op.create_index(
+            "ix_group_memberships_group_id", ["group_id", "entrepreneur_id"], unique=False
+        )
         batch_op.create_index(
             "uq_group_memberships_one_active",
             ["entrepreneur_id"],
@@ -400,14 +407,15 @@ def downgrade():
 
     op.drop_table("case_events")
     with op.batch_alter_table("businesses", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_businesses_sector"))
-        batch_op.drop_index(batch_op.f("ix_businesses_scale"))
+        batch_op.drop_index("ix_businesses_sector_entrepreneur")
+        batch_op.drop_index("ix_businesses_scale_entrepreneur")
         batch_op.drop_index(batch_op.f("ix_businesses_nib"))
         batch_op.drop_index(batch_op.f("ix_businesses_entrepreneur_id"))
 
     op.drop_table("businesses")
     with op.batch_alter_table("entrepreneurs", schema=None) as batch_op:
         batch_op.drop_index("ix_entrepreneurs_stage")
+        batch_op.drop_index("ix_entrepreneurs_search_name")
         batch_op.drop_index(batch_op.f("ix_entrepreneurs_phone"))
         batch_op.drop_index("ix_entrepreneurs_kelurahan_code")
         batch_op.drop_index("ix_entrepreneurs_kecamatan_name")
