@@ -41,3 +41,25 @@ def test_concurrent_read_then_write_transactions_all_commit(app):
     with app.app_context():
         written = db.session.scalar(sa.select(sa.func.count()).where(AuditLog.action == "export"))
         assert written == 3 * rounds
+
+
+def test_a_page_that_only_reads_does_not_block_a_writer(app):
+    """A GET holds its read transaction open while someone else saves (SQLite WAL, DEFERRED)."""
+    written: list[float] = []
+
+    def writer() -> None:
+        with app.app_context():
+            started = time.perf_counter()
+            audit.record(db.session, "export", entity_type="writer")
+            db.session.commit()
+            written.append(time.perf_counter() - started)
+            db.session.remove()
+
+    with app.test_request_context("/pelaku-usaha", method="GET"):
+        db.session.scalar(sa.select(sa.func.count()).select_from(Bank))  # read transaction open
+        thread = threading.Thread(target=writer)
+        thread.start()
+        thread.join(timeout=10)
+        db.session.rollback()
+        db.session.remove()
+    assert written and written[0] < 5
