@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 
 from harkat.core.money import format_rupiah, parse_rupiah
-from harkat.errors import StopValidation
+from harkat.errors import StaleObjectError, StopValidation
+from harkat.extensions import db
 
 _MESSAGES = {
     "This field is required.": "Wajib diisi.",
@@ -60,12 +62,35 @@ class IndonesianTranslations:
 
 
 _TRANSLATIONS = IndonesianTranslations()
+T = TypeVar("T")
 
 
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+
+def save_form(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a service call for a submitted form and own its transaction.
+
+    On success the request's transaction is committed. When the rules refuse (a stale copy,
+    invalid values) it is rolled back and the reasons are put on the form, next to their fields.
+
+    :return: ``(saved, what the action returned)``.
+    """
+    try:
+        result = action()
+    except StaleObjectError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return False, None
+    except StopValidation as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return False, None
+    db.session.commit()
+    return True, result
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:

@@ -19,7 +19,7 @@ from harkat.auth.access import roles
 from harkat.auth.models import Role, User
 from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.forms import apply_errors, choices
+from harkat.forms import choices, save_form
 from harkat.reference import services as reference
 from harkat.reference.models import ApplicantType, Bank, LoanMethod, Scheme
 
@@ -77,15 +77,13 @@ def create_user():
     form = UserForm()
     _fill_user_choices(form)
     if form.validate_on_submit():
-        try:
-            user = auth_services.create_user(
+        saved, user = save_form(
+            form,
+            lambda: auth_services.create_user(
                 db.session, _user_data(form, form.username.data), form.password.data
-            )
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash(f"Akun {user.username} dibuat.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -107,13 +105,13 @@ def edit_user(user_id: int):
                 "Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri."
             )
         else:
-            try:
-                auth_services.update_user(db.session, user, _user_data(form, user.username))
-            except StopValidation as error:
-                db.session.rollback()
-                apply_errors(form, error)
-            else:
-                db.session.commit()
+            saved, _ = save_form(
+                form,
+                lambda: auth_services.update_user(
+                    db.session, user, _user_data(form, user.username)
+                ),
+            )
+            if saved:
                 flash(f"Akun {user.username} diperbarui.", "success")
                 return redirect(url_for("admin.users"))
     return render_template(
@@ -180,13 +178,11 @@ def edit_bank(bank_id: int | None):
     form = BankForm(obj=bank)
     if form.validate_on_submit():
         data = reference.BankData(form.code.data, form.name.data, form.is_active.data)
-        try:
-            bank = reference.save_bank(db.session, data, bank)
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        saved, bank = save_form(
+            form,
+            lambda: reference.save_bank(db.session, data, bank),
+        )
+        if saved:
             flash(f"Bank {bank.name} disimpan.", "success")
             return redirect(url_for("admin.banks"))
     return render_template("admin/bank_form.html", form=form, bank=bank)
@@ -224,13 +220,11 @@ def edit_scheme(scheme_id: int | None):
             active_until=form.active_until.data,
             is_active=form.is_active.data,
         )
-        try:
-            scheme = reference.save_scheme(db.session, data, scheme)
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        saved, scheme = save_form(
+            form,
+            lambda: reference.save_scheme(db.session, data, scheme),
+        )
+        if saved:
             flash(f"Skema {scheme.name} disimpan.", "success")
             return redirect(url_for("admin.schemes"))
     return render_template("admin/scheme_form.html", form=form, scheme=scheme)

@@ -20,9 +20,8 @@ from harkat.auth import services
 from harkat.auth.access import public, roles
 from harkat.auth.domain import ThrottlePolicy
 from harkat.auth.forms import ChangePasswordForm, LoginForm
-from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.forms import apply_errors
+from harkat.forms import save_form
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -89,15 +88,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            services.change_own_password(
+        saved, _ = save_form(
+            form,
+            lambda: services.change_own_password(
                 db.session, user, form.current_password.data, form.password.data
-            )
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             # The old sessions ended with the change; this one continues on the new token.
             login_user(user)
             flash("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.", "success")

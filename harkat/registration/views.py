@@ -34,9 +34,9 @@ from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
 from harkat.database import utcnow
-from harkat.errors import StaleObjectError, StopValidation
+from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.forms import apply_errors, choices
+from harkat.forms import apply_errors, choices, save_form
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration import documents, importer, services
 from harkat.registration.domain import (
@@ -234,15 +234,12 @@ def _flash_warnings(warnings: list[str]) -> None:
 def create():
     form = _entrepreneur_form()
     if form.validate_on_submit():
-        try:
-            entrepreneur, warnings = services.register_entrepreneur(
-                db.session, _entrepreneur_data(form), _user()
-            )
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        saved, result = save_form(
+            form,
+            lambda: services.register_entrepreneur(db.session, _entrepreneur_data(form), _user()),
+        )
+        if saved:
+            entrepreneur, warnings = result
             flash(
                 f"{entrepreneur.full_name} terdaftar dengan nomor "
                 f"{entrepreneur.registration_number}. Catat persetujuan dan usahanya.",
@@ -286,22 +283,17 @@ def edit(entrepreneur_id: int):
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
     form = _entrepreneur_form(entrepreneur)
     if form.validate_on_submit():
-        try:
-            warnings = services.update_entrepreneur(
+        saved, warnings = save_form(
+            form,
+            lambda: services.update_entrepreneur(
                 db.session,
                 entrepreneur,
                 _entrepreneur_data(form),
                 _user(),
                 expected_version=int(form.version.data or 0),
-            )
-        except StaleObjectError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash("Data pelaku usaha disimpan.", "success")
             _flash_warnings(warnings)
             return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
@@ -566,23 +558,18 @@ def business(entrepreneur_id: int, business_id: int | None):
                 apply_errors(form, error)
                 valid = False
     if form.is_submitted() and valid:
-        try:
-            services.save_business(
+        saved, _ = save_form(
+            form,
+            lambda: services.save_business(
                 db.session,
                 entrepreneur,
                 _business_data(form),
                 _user(),
                 record,
                 expected_version=int(form.version.data) if form.version.data else None,
-            )
-        except StaleObjectError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash("Data usaha disimpan.", "success")
             return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
     return render_template(
@@ -695,13 +682,11 @@ def _group_data(form: GroupForm) -> services.GroupData:
 def create_group():
     form = _group_form()
     if form.validate_on_submit():
-        try:
-            group = services.save_group(db.session, _group_data(form), _user())
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        saved, group = save_form(
+            form,
+            lambda: services.save_group(db.session, _group_data(form), _user()),
+        )
+        if saved:
             flash(f"Kelompok {group.name} dibuat. Tambahkan anggota dan tunjuk ketua.", "success")
             return redirect(url_for("registration.group", group_id=group.id))
     return render_template("registration/group_form.html", form=form, group=None)
@@ -713,22 +698,17 @@ def edit_group(group_id: int):
     group = _group_or_404(group_id)
     form = _group_form(group)
     if form.validate_on_submit():
-        try:
-            services.save_group(
+        saved, _ = save_form(
+            form,
+            lambda: services.save_group(
                 db.session,
                 _group_data(form),
                 _user(),
                 group,
                 expected_version=int(form.version.data or 0),
-            )
-        except StaleObjectError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        except StopValidation as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             flash("Data kelompok disimpan.", "success")
             return redirect(url_for("registration.group", group_id=group.id))
     return render_template("registration/group_form.html", form=form, group=group)
