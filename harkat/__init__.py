@@ -96,22 +96,35 @@ def register_models() -> None:
     import harkat.audit.models
     import harkat.audit.services
     import harkat.auth.models
+    import harkat.incubation.models
     import harkat.reference.models
-    import harkat.registration.models  # noqa: F401
+    import harkat.registration.models
+    import harkat.settings.models
+    import harkat.training.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from harkat.admin.views import bp as admin_bp
     from harkat.audit.views import bp as audit_bp
     from harkat.auth.views import bp as auth_bp
+    from harkat.incubation.views import bp as incubation_bp
     from harkat.main.views import bp as main_bp
     from harkat.registration.views import bp as registration_bp
+    from harkat.settings.views import bp as settings_bp
+    from harkat.training.certificate_views import bp as certificates_bp
+    from harkat.training.certificate_views import reports_bp as training_reports_bp
+    from harkat.training.views import bp as training_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(incubation_bp)
+    app.register_blueprint(training_bp)
+    app.register_blueprint(training_reports_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(settings_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -84,6 +85,14 @@ def save_form(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]
     except StaleObjectError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
+        return False, None
+    except StaleDataError:
+        # Two saves passed the version check at the same instant; the database let one win.
+        db.session.rollback()
+        form.form_errors.append(
+            "Data ini baru saja diubah oleh pengguna lain pada saat yang sama. Perubahan Anda "
+            "belum disimpan; muat ulang halaman, periksa data terbaru, lalu ulangi."
+        )
         return False, None
     except StopValidation as error:
         db.session.rollback()

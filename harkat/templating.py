@@ -7,7 +7,7 @@ from flask import Flask
 from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
 from harkat.auth.models import Role
 from harkat.core.dates import format_date, format_datetime
-from harkat.core.money import format_percent, format_rupiah
+from harkat.core.money import format_decimal, format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
 
@@ -23,6 +23,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         rupiah=format_rupiah,
         percent=format_percent,
+        decimal=format_decimal,
         number=format_number,
         date_id=format_date,
         datetime_id=format_datetime,

@@ -128,4 +128,4 @@ def db_session(app):
         yield db.session
 
 
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.registration"]
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.registration", "tests.fixtures.training"]

@@ -53,7 +53,26 @@ ACTION_LABELS = {
     "export": "mengekspor",
     "download": "mengunduh",
 }
-ENTITY_LABELS = {"users": "akun", "banks": "bank", "schemes": "skema", "courses": "kursus"}
+ENTITY_LABELS = {
+    "users": "akun",
+    "banks": "bank",
+    "schemes": "skema",
+    "courses": "kursus",
+    "settings": "aturan",
+    "entrepreneurs": "pelaku usaha",
+    "businesses": "usaha",
+    "groups": "kelompok",
+    "group_memberships": "keanggotaan kelompok",
+    "consents": "persetujuan",
+    "cohorts": "angkatan",
+    "cohort_sessions": "sesi pelatihan",
+    "enrolments": "peserta pelatihan",
+    "attendance": "presensi",
+    "certificates": "sertifikat",
+    "incubations": "inkubasi",
+    "mentoring_visits": "kunjungan pendampingan",
+    "incubation_milestones": "capaian inkubasi",
+}
 #: Bookkeeping columns left out of the on-screen summary (they stay in the stored row).
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at"})
 

@@ -20,6 +20,11 @@ def format_rupiah(amount: Decimal | int | None) -> str:
     return f"{sign}Rp{grouped}"
 
 
+def format_decimal(value: Decimal | int | None, places: int = 2) -> str:
+    """Format a number the Indonesian way without needless zeros: ``80``, ``72,5``."""
+    return format_percent(value, places)[:-1] if value is not None else "—"
+
+
 def format_percent(value: Decimal | int | None, places: int = 2) -> str:
     """Format a percentage the Indonesian way: ``3%``, ``12,5%``."""
     if value is None:

@@ -39,7 +39,9 @@ def seed_command(count: int, seed: int):
     seconds = time.perf_counter() - started
     click.echo(
         f"Data demo dibuat dalam {seconds:.1f} detik: {result.entrepreneurs} pelaku usaha, "
-        f"{result.businesses} usaha, {result.groups} kelompok ({result.memberships} anggota)."
+        f"{result.businesses} usaha, {result.groups} kelompok ({result.memberships} anggota), "
+        f"{result.cohorts} angkatan pelatihan, {result.certificates} sertifikat, "
+        f"{result.incubations} kasus inkubasi ({result.visits} kunjungan)."
     )
     if result.facilitators_created:
         click.echo(

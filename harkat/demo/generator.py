@@ -20,6 +20,7 @@ from harkat.auth import services as auth_services
 from harkat.auth.models import Role, User, user_kecamatan
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
+from harkat.demo.training import seed_training_demo
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
@@ -41,6 +42,7 @@ from harkat.registration.models import (
     GroupMembership,
 )
 from harkat.registration.services import next_registration_numbers
+from harkat.training.models import Cohort, CohortSession, Enrolment
 
 CHUNK = 5_000
 
@@ -183,6 +185,10 @@ class DemoResult:
     businesses: int = 0
     groups: int = 0
     memberships: int = 0
+    cohorts: int = 0
+    certificates: int = 0
+    incubations: int = 0
+    visits: int = 0
     facilitators_created: list[str] = field(default_factory=list)
 
 
@@ -253,7 +259,7 @@ def seed_demo(
     today = now.astimezone(JAKARTA).date()
     numbers = next_registration_numbers(session, today.year, entrepreneurs)
 
-    entrepreneur_id = _next_id(session, Entrepreneur)
+    entrepreneur_id = first_id = _next_id(session, Entrepreneur)
     business_id = _next_id(session, Business)
     group_id = _next_id(session, Group)
     serials: dict[tuple[str, date], int] = {}
@@ -426,7 +432,10 @@ def seed_demo(
         result.groups += len(groups)
         result.memberships += len(memberships)
 
-    _fix_sequences(session, [Entrepreneur, Business, Group])
+    training = seed_training_demo(session, list(range(first_id, entrepreneur_id)), seed)
+    result.cohorts, result.certificates = training.cohorts, training.certificates
+    result.incubations, result.visits = training.incubations, training.visits
+    _fix_sequences(session, [Entrepreneur, Business, Group, Cohort, CohortSession, Enrolment])
     audit.record(
         session,
         "demo_seed",

@@ -265,9 +265,12 @@ def detail(entrepreneur_id: int):
         )
         .order_by(GroupMembership.left_on.desc())
     ).all()
+    from harkat.training.services import enrolments_of
+
     return render_template(
         "registration/detail.html",
         e=entrepreneur,
+        enrolments=enrolments_of(db.session, [entrepreneur.id]),
         membership=membership,
         past_groups=past_groups,
         consents=services.current_consents(entrepreneur),

@@ -54,3 +54,36 @@ def test_demo_data_can_be_added_twice_and_new_records_still_save(app, runner, lo
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Entrepreneur)) == 80
         numbers = db.session.scalars(sa.select(Entrepreneur.registration_number)).all()
         assert len(set(numbers)) == 80
+
+
+def test_demo_training_history_matches_each_journey_stage(app, runner):
+    from harkat.incubation.models import Incubation
+    from harkat.registration.domain import JourneyStage
+    from harkat.training.domain import TrainingResult
+    from harkat.training.models import Certificate, Enrolment
+
+    runner.invoke(args=["demo", "seed", "--entrepreneurs", "400", "--seed", "9"])
+    with app.app_context():
+        stages = dict(db.session.execute(sa.select(Entrepreneur.id, Entrepreneur.stage)).all())
+        results = dict(
+            db.session.execute(sa.select(Enrolment.entrepreneur_id, Enrolment.result)).all()
+        )
+        graduated = [i for i, s in stages.items() if s == JourneyStage.GRADUATED]
+        assert graduated and all(results[i] == TrainingResult.PASSED for i in graduated)
+        in_training = [i for i, s in stages.items() if s == JourneyStage.IN_TRAINING]
+        assert in_training and all(results[i] is None for i in in_training)
+        passed = sum(1 for r in results.values() if r == TrainingResult.PASSED)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == passed
+        incubated = set(db.session.scalars(sa.select(Incubation.entrepreneur_id)))
+        assert incubated == {i for i, s in stages.items() if s == JourneyStage.IN_INCUBATION} | {
+            i
+            for i, s in stages.items()
+            if s
+            in (
+                JourneyStage.SCREENED,
+                JourneyStage.DEBT_RESOLUTION,
+                JourneyStage.REFERRED,
+                JourneyStage.APPROVED,
+                JourneyStage.DISBURSED,
+            )
+        }

@@ -1,0 +1,1 @@
+"""Incubation: the mentoring that follows BALIKAT training (stages, visits, milestones)."""

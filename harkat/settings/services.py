@@ -1,0 +1,76 @@
+"""Reading and changing configurable rules; every change is audited with before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy.orm import Session
+
+from harkat.errors import StopValidation
+from harkat.settings.models import Setting
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A configurable number with its bounds and the words an admin reads."""
+
+    key: str
+    label: str
+    default: Decimal
+    minimum: Decimal
+    maximum: Decimal
+    unit: str = ""
+
+
+RULES: dict[str, Rule] = {
+    rule.key: rule
+    for rule in (
+        Rule(
+            "training.min_attendance_percent",
+            "Kehadiran minimal untuk lulus pelatihan",
+            Decimal(75),
+            Decimal(0),
+            Decimal(100),
+            "%",
+        ),
+        Rule(
+            "training.min_post_test",
+            "Nilai post-test minimal untuk lulus pelatihan",
+            Decimal(60),
+            Decimal(0),
+            Decimal(100),
+        ),
+    )
+}
+
+
+def get_number(session: Session, key: str) -> Decimal:
+    """Return the current value of a configurable number (its default when never set)."""
+    rule = RULES[key]
+    row = session.get(Setting, key)
+    if row is None:
+        return rule.default
+    return Decimal(row.value["number"])
+
+
+def set_number(session: Session, key: str, text: str | Decimal, actor_id: int | None) -> Decimal:
+    """Change a configurable number after checking its bounds; the audit log keeps the old one."""
+    rule = RULES[key]
+    try:
+        value = Decimal(str(text).strip().replace(",", "."))
+    except InvalidOperation:
+        raise StopValidation({key: [f"{rule.label}: isi dengan angka."]}) from None
+    if not rule.minimum <= value <= rule.maximum:
+        raise StopValidation(
+            {key: [f"{rule.label} harus antara {rule.minimum} dan {rule.maximum}{rule.unit}."]}
+        )
+    row = session.get(Setting, key)
+    if row is None:
+        row = Setting(key=key, value={"number": str(value)}, updated_by_id=actor_id)
+        session.add(row)
+    elif Decimal(row.value["number"]) != value:
+        row.value = {"number": str(value)}
+        row.updated_by_id = actor_id
+    session.flush()
+    return value
