@@ -34,18 +34,6 @@ from harkat.registration.services import NotFound, add_event, can_edit, check_ve
 
 #: Journey stages that can only be reached after graduating from BALIKAT training. Until the
 #: training feature records graduation itself, the journey stage is the evidence.
-GRADUATED_STAGES = frozenset(
-    {
-        JourneyStage.GRADUATED,
-        JourneyStage.IN_INCUBATION,
-        JourneyStage.SCREENED,
-        JourneyStage.DEBT_RESOLUTION,
-        JourneyStage.REFERRED,
-        JourneyStage.APPROVED,
-        JourneyStage.DISBURSED,
-        JourneyStage.REPAYING,
-    }
-)
 
 _CHANGED_BY_SOMEONE_ELSE = (
     "Data inkubasi ini baru saja disimpan oleh pengguna lain. Perubahan Anda belum disimpan; "
@@ -132,9 +120,16 @@ def current_monthly_revenue(session: Session, entrepreneur_id: int) -> int | Non
     return int(total or 0) if count else None
 
 
-def has_graduated(entrepreneur: Entrepreneur) -> bool:
-    """Whether the entrepreneur graduated from BALIKAT training (judged by the journey stage)."""
-    return entrepreneur.stage in GRADUATED_STAGES
+def has_graduated(session: Session, entrepreneur: Entrepreneur) -> bool:
+    """Whether the entrepreneur passed a BALIKAT course (a closed cohort's result of *lulus*)."""
+    from harkat.training.domain import TrainingResult
+    from harkat.training.models import Enrolment
+
+    passed = sa.select(Enrolment.id).where(
+        Enrolment.entrepreneur_id == entrepreneur.id,
+        Enrolment.result == TrainingResult.PASSED,
+    )
+    return session.scalar(sa.select(passed.exists())) or False
 
 
 def readiness_for(session: Session, entrepreneur: Entrepreneur) -> Readiness:
@@ -143,7 +138,7 @@ def readiness_for(session: Session, entrepreneur: Entrepreneur) -> Readiness:
     return readiness(
         incubation.stage if incubation else None,
         set(milestones_of(session, entrepreneur.id)),
-        has_graduated(entrepreneur),
+        has_graduated(session, entrepreneur),
     )
 
 
