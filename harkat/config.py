@@ -47,8 +47,8 @@ BOOTSTRAP_BOOTSWATCH_THEME = None
 #: Rows per page in long lists.
 PAGE_SIZE = 25
 
-#: Who signs BALIKAT certificates.
-CERTIFICATE_SIGNATORY_NAME = "Kepala Dinas Koperasi dan UMKM Kota Jambi"
+#: Who signs BALIKAT certificates: set the name of the head of office in instance/config.py.
+CERTIFICATE_SIGNATORY_NAME = "Kepala Dinas Koperasi dan UMKM"
 CERTIFICATE_SIGNATORY_TITLE = "Kepala Dinas Koperasi dan Usaha Mikro, Kecil dan Menengah Kota Jambi"
 #: Public address of this installation, used in QR codes on certificates (e.g.
 #: ``https://harkat.jambikota.go.id``). Empty: the address of the request that printed it.

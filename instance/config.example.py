@@ -34,3 +34,8 @@ wins over this file. Defaults live in ``harkat/config.py``.
 
 # Rows per page in long lists.
 # PAGE_SIZE = 25
+
+# Who signs BALIKAT certificates, and the public address printed in their QR codes.
+# CERTIFICATE_SIGNATORY_NAME = "Dr. H. Nama Kepala Dinas, S.E., M.M."
+# CERTIFICATE_SIGNATORY_TITLE = "Kepala Dinas Koperasi dan UMKM Kota Jambi"
+# PUBLIC_BASE_URL = "https://harkat.jambikota.go.id"
