@@ -24,7 +24,8 @@ def index():
     if request.method == "POST" and form.validate_on_submit():
         try:
             for key in RULES:
-                set_number(db.session, key, request.form.get(key, ""), current_user.id)
+                if key in request.form:  # a rule left out of the post keeps its value
+                    set_number(db.session, key, request.form[key], current_user.id)
         except StopValidation as error:
             db.session.rollback()
             errors = {key: reasons for key, reasons in error.reasons.items() if key}
