@@ -99,6 +99,8 @@ def register_models() -> None:
     import harkat.incubation.models
     import harkat.reference.models
     import harkat.registration.models
+    import harkat.screening.models
+    import harkat.screening.registry
     import harkat.settings.models
     import harkat.training.models  # noqa: F401
 
@@ -110,6 +112,8 @@ def register_blueprints(app: Flask) -> None:
     from harkat.incubation.views import bp as incubation_bp
     from harkat.main.views import bp as main_bp
     from harkat.registration.views import bp as registration_bp
+    from harkat.screening.registry_views import bp as lenders_bp
+    from harkat.screening.views import bp as screening_bp
     from harkat.settings.views import bp as settings_bp
     from harkat.training.certificate_views import bp as certificates_bp
     from harkat.training.certificate_views import reports_bp as training_reports_bp
@@ -125,6 +129,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_reports_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(screening_bp)
+    app.register_blueprint(lenders_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask
 
 from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
 from harkat.auth.models import Role
-from harkat.core.dates import format_date, format_datetime
+from harkat.core.dates import JAKARTA, format_date, format_datetime
 from harkat.core.money import format_decimal, format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
@@ -17,6 +19,12 @@ def format_number(value: int | None) -> str:
     if value is None:
         return "—"
     return f"{value:,}".replace(",", ".")
+
+
+def _rate_text(value) -> str:
+    from harkat.screening.documents import rate_text
+
+    return rate_text(value)
 
 
 def init_templating(app: Flask) -> None:
@@ -30,10 +38,15 @@ def init_templating(app: Flask) -> None:
         mask_nik=mask_nik,
         format_nik=format_nik,
         format_phone=format_phone,
+        rate=_rate_text,
         action_label=lambda action: ACTION_LABELS.get(action, action),
         entity_label=lambda entity: ENTITY_LABELS.get(entity, entity),
     )
-    app.jinja_env.globals.update(Role=Role, AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS)
+    app.jinja_env.globals.update(
+        Role=Role,
+        AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS,
+        today=lambda: datetime.now(JAKARTA).date(),
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -44,6 +44,9 @@ def home():
         context["courses"] = db.session.scalars(
             sa.select(Course).where(Course.is_active).order_by(Course.code)
         ).all()
+        from harkat.screening.services import expiring_for
+
+        context["expiring"] = expiring_for(db.session, current_user)
     elif current_user.role == Role.BANK_OFFICER:
         context["bank"] = current_user.bank
     else:

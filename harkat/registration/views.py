@@ -265,11 +265,13 @@ def detail(entrepreneur_id: int):
         )
         .order_by(GroupMembership.left_on.desc())
     ).all()
+    from harkat.screening.services import history as screening_history
     from harkat.training.services import enrolments_of
 
     return render_template(
         "registration/detail.html",
         e=entrepreneur,
+        screenings=screening_history(db.session, entrepreneur.id),
         enrolments=enrolments_of(db.session, [entrepreneur.id]),
         membership=membership,
         past_groups=past_groups,

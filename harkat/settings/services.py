@@ -41,6 +41,53 @@ RULES: dict[str, Rule] = {
             Decimal(0),
             Decimal(100),
         ),
+        Rule(
+            "screening.high_cost_rate_percent",
+            "Skrining: bunga setahun di atas ini dianggap utang berbiaya tinggi",
+            Decimal(50),
+            Decimal(0),
+            Decimal(1000),
+            "%",
+        ),
+        Rule(
+            "screening.dsr_green_max",
+            "Skrining: DSR maksimal untuk hasil HIJAU",
+            Decimal(30),
+            Decimal(0),
+            Decimal(100),
+            "%",
+        ),
+        Rule(
+            "screening.dsr_yellow_max",
+            "Skrining: DSR maksimal untuk hasil KUNING (juga setelah pengambilalihan)",
+            Decimal(40),
+            Decimal(0),
+            Decimal(100),
+            "%",
+        ),
+        Rule(
+            "screening.max_online_lenders",
+            "Skrining: jumlah pinjaman online lebih dari ini ditandai",
+            Decimal(3),
+            Decimal(0),
+            Decimal(50),
+        ),
+        Rule(
+            "screening.settled_bad_debt_window_months",
+            "Skrining: kredit macet yang lunas dalam sekian bulan terakhir masih terlihat di SLIK",
+            Decimal(24),
+            Decimal(0),
+            Decimal(120),
+            " bulan",
+        ),
+        Rule(
+            "screening.validity_days",
+            "Skrining berlaku selama",
+            Decimal(90),
+            Decimal(1),
+            Decimal(365),
+            " hari",
+        ),
     )
 }
 

@@ -79,6 +79,16 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "certificates.pdf": EVERYONE,
     "certificates.revoke": ADMIN,
     "settings.index": ADMIN,
+    "screening.create": EDITORS,
+    "screening.show": EVERYONE,
+    "screening.counseling_sheet": EDITORS,
+    "screening.slik_file": EDITORS,
+    "lenders.index": ADMIN,
+    "lenders.edit": ADMIN,
+    "lenders.check": EDITORS,
+    "lenders.import_sample": ADMIN,
+    "lenders.import_upload": ADMIN,
+    "lenders.import_commit": ADMIN,
 }
 
 

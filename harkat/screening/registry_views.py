@@ -1,0 +1,298 @@
+"""Admin pages of the licensed online lender registry, and the name checker for facilitators."""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from werkzeug.utils import secure_filename
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from harkat.auth.access import roles
+from harkat.auth.models import Role, User
+from harkat.errors import StopValidation
+from harkat.extensions import db
+from harkat.forms import Form, apply_errors, choices, save_form
+from harkat.screening import registry
+from harkat.screening.registry import LenderData, LenderIndex, LenderStatus, LicensedLender
+
+bp = Blueprint("lenders", __name__, url_prefix="/admin/pemberi-pinjaman")
+
+#: Uploaded files wait this long for confirmation before they are swept away.
+IMPORT_KEEP = timedelta(hours=24)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+# --------------------------------------------------------------------------- forms
+
+
+class LenderForm(Form):
+    name = StringField(
+        "Nama platform / aplikasi",
+        validators=[DataRequired(), Length(max=registry.NAME_MAX)],
+        description="Nama yang dikenal orang, mis. Kredivo.",
+    )
+    company = StringField(
+        "Nama perusahaan",
+        validators=[Optional(), Length(max=registry.COMPANY_MAX)],
+        description="Badan hukum pemegang izin, mis. PT FinAccel Digital Indonesia.",
+    )
+    licence_number = StringField(
+        "Nomor izin OJK", validators=[Optional(), Length(max=registry.LICENCE_MAX)]
+    )
+    status = SelectField("Status", choices=choices(LenderStatus.choices()))
+    checked_on = DateField(
+        "Tanggal cek daftar OJK",
+        validators=[DataRequired()],
+        description="Hari Anda memastikan data ini di situs OJK.",
+    )
+    submit = SubmitField("Simpan")
+
+
+class ImportForm(Form):
+    file = FileField(
+        "Berkas CSV",
+        validators=[
+            FileRequired("Pilih berkas yang akan diimpor."),
+            FileAllowed(["csv", "txt"], "Hanya berkas .csv."),
+        ],
+    )
+    checked_on = DateField(
+        "Tanggal daftar OJK diperiksa",
+        validators=[Optional()],
+        description="Dipakai untuk baris yang kolom Tanggal Cek-nya kosong.",
+    )
+    submit = SubmitField("Periksa berkas")
+
+
+class ConfirmForm(Form):
+    submit = SubmitField("Simpan ke daftar")
+
+
+# --------------------------------------------------------------------------- list and edit
+
+
+@bp.get("/")
+@roles(Role.ADMIN)
+def index():
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    page = db.paginate(
+        registry.search_lenders(q, status),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+        count=True,
+    )
+    counts = dict(
+        db.session.execute(
+            sa.select(LicensedLender.status, sa.func.count()).group_by(LicensedLender.status)
+        ).all()
+    )
+    checked_on = registry.registry_checked_on(db.session)
+    return render_template(
+        "lenders/index.html",
+        page=page,
+        q=q,
+        status=status,
+        counts=counts,
+        checked_on=checked_on,
+        is_stale=checked_on is not None and registry.is_stale(checked_on),
+        stale_days=registry.STALE_AFTER_DAYS,
+        LenderStatus=LenderStatus,
+    )
+
+
+def _lender_data(form: LenderForm) -> LenderData:
+    return LenderData(
+        name=form.name.data or "",
+        company=form.company.data or "",
+        licence_number=form.licence_number.data or "",
+        status=LenderStatus(form.status.data),
+        checked_on=form.checked_on.data,
+    )
+
+
+@bp.route("/baru", methods=["GET", "POST"], defaults={"lender_id": None})
+@bp.route("/<int:lender_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def edit(lender_id: int | None):
+    lender = None
+    if lender_id is not None:
+        lender = db.session.get(LicensedLender, lender_id)
+        if lender is None:
+            abort(404)
+    form = LenderForm(obj=lender)
+    if request.method == "GET":
+        if lender is not None:
+            form.status.data = lender.status.value
+        else:
+            form.checked_on.data = registry.today()
+    if form.validate_on_submit():
+        saved, saved_lender = save_form(
+            form, lambda: registry.save_lender(db.session, _lender_data(form), _user(), lender)
+        )
+        if saved:
+            flash(f"{saved_lender.name} disimpan di daftar pemberi pinjaman.", "success")
+            return redirect(url_for("lenders.index"))
+    return render_template("lenders/form.html", form=form, lender=lender)
+
+
+# --------------------------------------------------------------------------- name checker
+
+
+@bp.get("/cek")
+@roles(Role.ADMIN, Role.FACILITATOR)
+def check():
+    """Check a lender name as a facilitator would type it during screening."""
+    name = " ".join(request.args.get("nama", "").split())[:120]
+    index = LenderIndex.load(db.session)
+    match = index.match(name) if name else None
+    return render_template(
+        "lenders/check.html",
+        name=name,
+        match=match,
+        checked_on=index.checked_on,
+        is_stale=index.checked_on is not None and registry.is_stale(index.checked_on),
+        stale_days=registry.STALE_AFTER_DAYS,
+        registry_size=len(index),
+    )
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _import_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "lender-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sweep(directory: Path) -> None:
+    cutoff = time.time() - IMPORT_KEEP.total_seconds()
+    for path in directory.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _load_upload(token: str) -> tuple[dict, bytes]:
+    """Return an upload's metadata and bytes, if it exists and belongs to this user."""
+    if not token.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    directory = _import_dir()
+    try:
+        meta = json.loads((directory / f"{token}.json").read_text())
+        data = (directory / f"{token}.upload").read_bytes()
+    except FileNotFoundError:
+        abort(404)
+    if meta.get("user_id") != current_user.id:
+        abort(404)
+    return meta, data
+
+
+def _checked_on_default(meta: dict) -> date | None:
+    value = meta.get("checked_on")
+    return date.fromisoformat(value) if value else None
+
+
+@bp.get("/impor/contoh.csv")
+@roles(Role.ADMIN)
+def import_sample():
+    return send_file(
+        io.BytesIO(registry.sample_csv()),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name="contoh-daftar-pemberi-pinjaman.csv",
+    )
+
+
+@bp.route("/impor", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def import_upload():
+    """Upload OJK's list as CSV and see, row by row, what would change; nothing is saved yet."""
+    form = ImportForm()
+    if request.method == "GET":
+        form.checked_on.data = registry.today()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        filename = secure_filename(upload.filename or "") or "daftar.csv"
+        try:
+            result = registry.import_registry(
+                db.session,
+                data,
+                filename,
+                _user(),
+                checked_on_default=form.checked_on.data,
+                dry_run=True,
+            )
+        except StopValidation as error:
+            apply_errors(form, error)
+        else:
+            directory = _import_dir()
+            _sweep(directory)
+            token = secrets.token_urlsafe(16)
+            (directory / f"{token}.upload").write_bytes(data)
+            meta = {
+                "user_id": current_user.id,
+                "filename": filename,
+                "checked_on": form.checked_on.data.isoformat() if form.checked_on.data else None,
+                "uploaded_at": time.time(),
+            }
+            (directory / f"{token}.json").write_text(json.dumps(meta))
+            return render_template(
+                "lenders/import_preview.html",
+                result=result,
+                token=token,
+                form=ConfirmForm(formdata=None),
+            )
+        finally:
+            db.session.rollback()
+    return render_template("lenders/import_upload.html", form=form)
+
+
+@bp.post("/impor/<token>")
+@roles(Role.ADMIN)
+def import_commit(token: str):
+    """Store the previewed file (checked again now, in case the registry moved on)."""
+    meta, data = _load_upload(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = registry.import_registry(
+            db.session,
+            data,
+            meta["filename"],
+            _user(),
+            checked_on_default=_checked_on_default(meta),
+        )
+    except StopValidation as error:
+        db.session.rollback()
+        for reasons in error.reasons.values():
+            for reason in reasons:
+                flash(reason, "danger")
+        return redirect(url_for("lenders.import_upload"))
+    db.session.commit()
+    return render_template("lenders/import_result.html", result=result)

@@ -1,0 +1,376 @@
+"""Use-cases of debt screening: run and store a screening, history, expiry, aggregates.
+
+Services take a session and an explicit actor, flush, and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from harkat.auth.models import User
+from harkat.core import uploads
+from harkat.core.dates import JAKARTA
+from harkat.errors import StopValidation
+from harkat.registration.domain import JourneyStage
+from harkat.registration.models import Entrepreneur
+from harkat.registration.services import add_event, can_edit, get_entrepreneur, set_stage
+from harkat.screening import engine
+from harkat.screening.engine import Debt, Household, LenderType, Outcome, Thresholds
+from harkat.screening.models import RATE_CAP, Screening, ScreeningDebt
+from harkat.screening.registry import LenderIndex
+from harkat.settings.services import get_number
+
+SLIK_FOLDER = "slik"
+#: Journey stages a screening may move a case forward from.
+_BEFORE_SCREENING = {
+    JourneyStage.REGISTERED,
+    JourneyStage.IN_TRAINING,
+    JourneyStage.DROPPED_OUT,
+    JourneyStage.GRADUATED,
+    JourneyStage.IN_INCUBATION,
+    JourneyStage.SCREENED,
+    JourneyStage.DEBT_RESOLUTION,
+}
+
+
+def _today() -> date:
+    return datetime.now(JAKARTA).date()
+
+
+def current_thresholds(session: Session) -> Thresholds:
+    """The screening thresholds as the admin configured them."""
+    return Thresholds(
+        high_cost_rate_percent=get_number(session, "screening.high_cost_rate_percent"),
+        dsr_green_max=get_number(session, "screening.dsr_green_max"),
+        dsr_yellow_max=get_number(session, "screening.dsr_yellow_max"),
+        max_online_lenders=int(get_number(session, "screening.max_online_lenders")),
+        settled_bad_debt_window_months=int(
+            get_number(session, "screening.settled_bad_debt_window_months")
+        ),
+    )
+
+
+def validity_days(session: Session) -> int:
+    return int(get_number(session, "screening.validity_days"))
+
+
+@dataclass
+class ScreeningInput:
+    household: Household
+    debts: list[Debt] = field(default_factory=list)
+    proposed_instalment: int = 0
+    slik_worst_collectability: int | None = None
+    slik_checked_on: date | None = None
+    slik_file: bytes | None = None
+
+
+def check_online_lenders(
+    session: Session, debts: list[Debt]
+) -> tuple[list[Debt], dict[int, str | None]]:
+    """Match online lenders against the licensed registry.
+
+    :return: the debts with ``is_licensed`` set, and per row the registry message.
+    """
+    index = LenderIndex.load(session)
+    checked, messages = [], {}
+    for row, debt in enumerate(debts):
+        if debt.lender_type in (LenderType.PINDAR, LenderType.PINJOL_ILEGAL, LenderType.PAYLATER):
+            match = index.match(debt.lender_name)
+            licensed = False if debt.lender_type == LenderType.PINJOL_ILEGAL else match.is_licensed
+            debt = replace(debt, is_licensed=licensed)
+            messages[row] = match.message
+        checked.append(debt)
+    return checked, messages
+
+
+def _fail(problems: list[engine.ScreeningInputError]) -> None:
+    reasons: dict[str | None, list[str]] = {}
+    for problem in problems:
+        key = f"debts-{problem.row}-{problem.field}" if problem.row is not None else problem.field
+        reasons.setdefault(key, []).append(problem.reason)
+    raise StopValidation(reasons)
+
+
+def run_screening(
+    session: Session,
+    entrepreneur: Entrepreneur,
+    data: ScreeningInput,
+    actor: User,
+    *,
+    upload_dir: str | Path,
+    max_upload_bytes: int,
+    today: date | None = None,
+) -> Screening:
+    """Screen a household's debts and keep the result, its reasons and the take-over plan.
+
+    :raise StopValidation: keyed by field (``debts-<row>-<field>`` for a debt row); nothing is
+        stored then, not even the SLIK printout.
+    """
+    if not can_edit(actor):
+        raise StopValidation({None: ["Peran Anda tidak dapat mencatat skrining."]})
+    today = today or _today()
+    problems = engine.validate(
+        data.debts, data.household, data.proposed_instalment, data.slik_worst_collectability
+    )
+    if data.slik_checked_on and data.slik_checked_on > today:
+        problems.append(
+            engine.ScreeningInputError("slik_checked_on", "Tanggal cek SLIK di masa depan.")
+        )
+    kind = None
+    if data.slik_file:
+        try:
+            kind = uploads.check_file(
+                data.slik_file,
+                max_upload_bytes,
+                allowed=(uploads.PDF, uploads.JPEG, uploads.PNG),
+                format_message="Hasil cetak SLIK harus berupa PDF, JPEG atau PNG.",
+                size_message="Ukuran berkas SLIK maksimal {limit}.",
+            )
+        except uploads.UploadError as error:
+            problems.append(engine.ScreeningInputError("slik_file", str(error)))
+    if problems:
+        _fail(problems)
+
+    debts, _ = check_online_lenders(session, data.debts)
+    thresholds = current_thresholds(session)
+    result = engine.screen(
+        debts,
+        data.household,
+        data.proposed_instalment,
+        thresholds,
+        slik_worst_collectability=data.slik_worst_collectability,
+    )
+    plan = result.take_over
+    screening = Screening(
+        entrepreneur_id=entrepreneur.id,
+        screened_on=today,
+        valid_until=today + timedelta(days=validity_days(session)),
+        facilitator_id=actor.id,
+        household_income=data.household.household_income,
+        business_income=data.household.business_income,
+        household_expenses=data.household.household_expenses,
+        proposed_instalment=data.proposed_instalment,
+        slik_worst_collectability=data.slik_worst_collectability,
+        slik_checked_on=data.slik_checked_on,
+        outcome=result.outcome,
+        reasons=result.reason_texts,
+        flags=[flag.value for flag in result.flags],
+        total_outstanding=result.total_outstanding,
+        monthly_debt_service=result.monthly_service,
+        dsr=result.dsr,
+        dsr_with_proposed=result.dsr_with_proposed,
+        dsr_after_take_over=result.dsr_after_take_over,
+        take_over_required=result.take_over_required,
+        take_over_amount=plan.amount if plan else 0,
+        take_over_instalment=plan.instalment if plan else 0,
+        take_over_savings=plan.money_saved if plan else 0,
+        thresholds=thresholds.as_dict(),
+    )
+    for position, assessment in enumerate(result.debts):
+        debt = assessment.debt
+        screening.debts.append(
+            ScreeningDebt(
+                position=position,
+                lender_name=debt.lender_name,
+                lender_type=debt.lender_type,
+                principal=debt.principal,
+                outstanding=debt.outstanding,
+                instalment=debt.instalment,
+                frequency=debt.frequency,
+                instalments_total=debt.instalments_total,
+                instalments_paid=debt.instalments_paid,
+                days_past_due=debt.days_past_due,
+                collectability=debt.collectability,
+                intimidation=debt.intimidation,
+                is_licensed=debt.is_licensed,
+                settled_bad_debt_months_ago=debt.settled_bad_debt_months_ago,
+                nominal_rate_percent=min(assessment.rate.nominal_annual_percent, RATE_CAP),
+                effective_rate_percent=min(assessment.rate.effective_annual_percent, RATE_CAP),
+                monthly_service=assessment.monthly_service,
+                is_high_cost=assessment.is_high_cost,
+                taken_over=assessment.taken_over,
+            )
+        )
+    if kind is not None:
+        stored = uploads.store_file(data.slik_file, kind, upload_dir, SLIK_FOLDER)
+        screening.slik_file_path = stored.path
+        screening.slik_file_sha256 = stored.sha256
+        screening.slik_file_mime = stored.mime
+    session.add(screening)
+    try:
+        session.flush()
+    except BaseException:
+        if screening.slik_file_path:
+            uploads.delete_file(upload_dir, SLIK_FOLDER, screening.slik_file_path)
+        raise
+    add_event(
+        session,
+        entrepreneur.id,
+        "screening",
+        f"Skrining utang: {result.outcome.label}. Sisa utang "
+        f"Rp{result.total_outstanding:,}".replace(",", ".")
+        + (f", DSR {str(result.dsr).replace('.', ',')}%." if result.dsr is not None else "."),
+        actor,
+        {"screening_id": screening.id, "outcome": result.outcome.value},
+    )
+    if entrepreneur.stage in _BEFORE_SCREENING:
+        stage = (
+            JourneyStage.DEBT_RESOLUTION
+            if result.outcome == Outcome.MERAH
+            else JourneyStage.SCREENED
+        )
+        set_stage(session, entrepreneur, stage, actor)
+    return screening
+
+
+def get_screening(session: Session, screening_id: int, user: User) -> Screening:
+    """Return a screening if its entrepreneur lies in the user's scope.
+
+    :raise NotFound: otherwise.
+    """
+    from harkat.registration.services import NotFound
+
+    screening = session.get(Screening, screening_id)
+    if screening is None:
+        raise NotFound("Skrining tidak ditemukan.")
+    get_entrepreneur(session, screening.entrepreneur_id, user)
+    return screening
+
+
+def history(session: Session, entrepreneur_id: int) -> list[Screening]:
+    """Every screening of an entrepreneur, oldest first (for the debt and DSR over time)."""
+    return list(
+        session.scalars(
+            sa.select(Screening)
+            .where(Screening.entrepreneur_id == entrepreneur_id)
+            .order_by(Screening.screened_on, Screening.id)
+        )
+    )
+
+
+def latest_valid(session: Session, entrepreneur_id: int, today: date | None = None):
+    """The newest screening still valid today, or None (the referral gates use this)."""
+    today = today or _today()
+    return session.scalar(
+        sa.select(Screening)
+        .where(Screening.entrepreneur_id == entrepreneur_id, Screening.valid_until >= today)
+        .order_by(Screening.screened_on.desc(), Screening.id.desc())
+        .limit(1)
+    )
+
+
+def expiring_for(
+    session: Session, user: User, within_days: int = 14, today: date | None = None, limit: int = 50
+) -> list[tuple[Entrepreneur, Screening]]:
+    """Cases whose newest screening has expired or expires soon, for the facilitator's tasks."""
+    from harkat.registration.services import scope_condition
+
+    today = today or _today()
+    newest = (
+        sa.select(Screening.entrepreneur_id, sa.func.max(Screening.id).label("screening_id"))
+        .group_by(Screening.entrepreneur_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Entrepreneur, Screening)
+        .join(newest, newest.c.entrepreneur_id == Entrepreneur.id)
+        .join(Screening, Screening.id == newest.c.screening_id)
+        .where(
+            scope_condition(user, Entrepreneur.kecamatan_code),
+            Screening.valid_until <= today + timedelta(days=within_days),
+        )
+        .order_by(Screening.valid_until)
+        .limit(limit)
+    )
+    return [(entrepreneur, screening) for entrepreneur, screening in rows]
+
+
+RATE_BANDS = [
+    (Decimal(0), Decimal(10), "0–10%"),
+    (Decimal(10), Decimal(50), "10–50%"),
+    (Decimal(50), Decimal(100), "50–100%"),
+    (Decimal(100), Decimal(500), "100–500%"),
+    (Decimal(500), None, "di atas 500%"),
+]
+
+
+def aggregates(session: Session, start: date, end: date) -> dict:
+    """Screening findings for the monthly report, by kecamatan and month of screening.
+
+    Counts the newest screening of each entrepreneur screened in ``[start, end)``.
+    """
+    newest = (
+        sa.select(sa.func.max(Screening.id).label("id"))
+        .where(Screening.screened_on >= start, Screening.screened_on < end)
+        .group_by(Screening.entrepreneur_id)
+        .subquery()
+    )
+    base = sa.select(Screening).join(newest, newest.c.id == Screening.id).subquery()
+    screened = sa.orm.aliased(Screening, base)
+    month = sa.func.substr(sa.cast(screened.screened_on, sa.String), 1, 7)
+
+    def has(flag: str):
+        return sa.func.sum(
+            sa.case((sa.cast(screened.flags, sa.String).like(f'%"{flag}"%'), 1), else_=0)
+        )
+
+    rows = session.execute(
+        sa.select(
+            Entrepreneur.kecamatan_code,
+            month.label("month"),
+            sa.func.count(),
+            has("illegal_pinjol"),
+            has("loan_shark"),
+            has("formal_arrears"),
+            sa.func.sum(sa.case((screened.outcome == Outcome.HIJAU, 1), else_=0)),
+            sa.func.sum(sa.case((screened.outcome == Outcome.KUNING, 1), else_=0)),
+            sa.func.sum(sa.case((screened.outcome == Outcome.MERAH, 1), else_=0)),
+            sa.func.coalesce(sa.func.sum(screened.take_over_amount), 0),
+        )
+        .join(Entrepreneur, Entrepreneur.id == screened.entrepreneur_id)
+        .group_by(Entrepreneur.kecamatan_code, month)
+        .order_by(Entrepreneur.kecamatan_code, month)
+    ).all()
+    high_cost = session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(ScreeningDebt.outstanding), 0))
+        .join(base, base.c.id == ScreeningDebt.screening_id)
+        .where(ScreeningDebt.is_high_cost)
+    )
+    bands = []
+    for low, high, label in RATE_BANDS:
+        condition = ScreeningDebt.nominal_rate_percent >= low
+        if high is not None:
+            condition = sa.and_(condition, ScreeningDebt.nominal_rate_percent < high)
+        count = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ScreeningDebt)
+            .join(base, base.c.id == ScreeningDebt.screening_id)
+            .where(condition)
+        )
+        bands.append((label, count))
+    return {
+        "by_kecamatan_month": [
+            {
+                "kecamatan": kec,
+                "month": mon,
+                "screened": n,
+                "illegal_pinjol": int(pinjol or 0),
+                "loan_shark": int(shark or 0),
+                "formal_arrears": int(arrears or 0),
+                "hijau": int(green or 0),
+                "kuning": int(yellow or 0),
+                "merah": int(red or 0),
+                "take_over_amount": int(taken or 0),
+            }
+            for kec, mon, n, pinjol, shark, arrears, green, yellow, red, taken in rows
+        ],
+        "high_cost_outstanding": int(high_cost or 0),
+        "total_taken_over": sum(int(r[-1] or 0) for r in rows),
+        "rate_distribution": bands,
+    }

@@ -1,0 +1,210 @@
+"""Pages for debt screening: the form with debt rows, the result, the counseling sheet."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from harkat.audit import services as audit
+from harkat.auth.access import roles
+from harkat.auth.models import Role, User
+from harkat.core import uploads
+from harkat.database import utcnow
+from harkat.errors import StopValidation
+from harkat.extensions import db
+from harkat.registration import services as registration
+from harkat.screening import documents, services
+from harkat.screening.engine import Debt, Frequency, Household, LenderType
+from harkat.screening.forms import ScreeningForm
+
+bp = Blueprint("screening", __name__)
+
+READERS = (Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
+EDITORS = (Role.ADMIN, Role.FACILITATOR)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _entrepreneur_or_404(entrepreneur_id: int):
+    try:
+        return registration.get_entrepreneur(db.session, entrepreneur_id, _user())
+    except registration.NotFound:
+        abort(404)
+
+
+def _screening_or_404(screening_id: int):
+    try:
+        return services.get_screening(db.session, screening_id, _user())
+    except registration.NotFound:
+        abort(404)
+
+
+def _int(value) -> int:
+    return int(value) if value not in (None, "") else 0
+
+
+def _debts(form: ScreeningForm) -> list[Debt]:
+    """Debt rows the facilitator filled in (blank and removed rows are left out)."""
+    debts = []
+    for entry in form.debts.entries:
+        row = entry.form
+        if row.remove.data or not (
+            row.lender_name.data or row.principal.data or row.instalment.data
+        ):
+            continue
+        debts.append(
+            Debt(
+                lender_name=(row.lender_name.data or "").strip(),
+                lender_type=LenderType(row.lender_type.data),
+                principal=_int(row.principal.data),
+                outstanding=_int(row.outstanding.data),
+                instalment=_int(row.instalment.data),
+                frequency=Frequency(row.frequency.data),
+                instalments_total=_int(row.instalments_total.data),
+                instalments_paid=_int(row.instalments_paid.data),
+                days_past_due=_int(row.days_past_due.data),
+                collectability=int(row.collectability.data) if row.collectability.data else None,
+                intimidation=bool(row.intimidation.data),
+                settled_bad_debt_months_ago=row.settled_bad_debt_months_ago.data,
+            )
+        )
+    return debts
+
+
+def _show_errors(form: ScreeningForm, error: StopValidation, kept_rows: list[int]) -> None:
+    """Put reasons next to their fields; ``debts-<n>-field`` counts only the rows that were used."""
+    for key, reasons in error.reasons.items():
+        target = None
+        if key and key.startswith("debts-"):
+            _, row, name = key.split("-", 2)
+            entry = form.debts.entries[kept_rows[int(row)]].form
+            target = getattr(entry, name, None)
+        elif key:
+            target = getattr(form, key, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, *reasons]
+        else:
+            form.form_errors.extend(reasons)
+
+
+@bp.route("/pelaku-usaha/<int:entrepreneur_id>/skrining/baru", methods=["GET", "POST"])
+@roles(*EDITORS)
+def create(entrepreneur_id: int):
+    """The screening form: the household's money, any number of debts, the SLIK check."""
+    entrepreneur = _entrepreneur_or_404(entrepreneur_id)
+    form = ScreeningForm()
+    if form.is_submitted() and form.add_row.data:
+        form.debts.append_entry()
+    elif form.validate_on_submit():
+        kept = [
+            index
+            for index, entry in enumerate(form.debts.entries)
+            if not entry.form.remove.data
+            and (
+                entry.form.lender_name.data
+                or entry.form.principal.data
+                or entry.form.instalment.data
+            )
+        ]
+        upload = form.slik_file.data
+        data = services.ScreeningInput(
+            household=Household(
+                household_income=_int(form.household_income.data),
+                business_income=_int(form.business_income.data),
+                household_expenses=_int(form.household_expenses.data),
+            ),
+            debts=_debts(form),
+            proposed_instalment=_int(form.proposed_instalment.data),
+            slik_worst_collectability=int(form.slik_worst_collectability.data)
+            if form.slik_worst_collectability.data
+            else None,
+            slik_checked_on=form.slik_checked_on.data,
+            slik_file=upload.read() if upload else None,
+        )
+        try:
+            screening = services.run_screening(
+                db.session,
+                entrepreneur,
+                data,
+                _user(),
+                upload_dir=current_app.config["UPLOAD_DIR"],
+                max_upload_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+            )
+        except StopValidation as error:
+            db.session.rollback()
+            _show_errors(form, error, kept)
+        else:
+            db.session.commit()
+            flash(f"Skrining disimpan: {screening.outcome.label}.", "success")
+            return redirect(url_for("screening.show", screening_id=screening.id))
+    return render_template("screening/form.html", form=form, e=entrepreneur)
+
+
+@bp.get("/skrining/<int:screening_id>")
+@roles(*READERS)
+def show(screening_id: int):
+    """The result: outcome with reasons, each debt's real cost, DSR and the take-over plan."""
+    screening = _screening_or_404(screening_id)
+    pathway_title, steps = documents.pathway(screening)
+    return render_template(
+        "screening/show.html",
+        s=screening,
+        e=screening.entrepreneur,
+        pathway_title=pathway_title,
+        steps=steps,
+        history=services.history(db.session, screening.entrepreneur_id),
+        can_edit=registration.can_edit(_user()),
+        help_lines=documents.HELP_LINES,
+    )
+
+
+@bp.get("/skrining/<int:screening_id>/konseling.pdf")
+@roles(*EDITORS)
+def counseling_sheet(screening_id: int):
+    """The counseling sheet to print and give the entrepreneur."""
+    screening = _screening_or_404(screening_id)
+    pdf = documents.counseling_pdf(screening, utcnow())
+    audit.record_now(db.engine, "download", entity=screening, changes={"file": "lembar konseling"})
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"konseling-{screening.entrepreneur.registration_number}-{screening.id}.pdf",
+    )
+
+
+@bp.get("/skrining/<int:screening_id>/slik")
+@roles(*EDITORS)
+def slik_file(screening_id: int):
+    """The uploaded SLIK printout, only for those who may work on the case."""
+    screening = _screening_or_404(screening_id)
+    if not screening.slik_file_path:
+        abort(404)
+    path = uploads.stored_file(
+        current_app.config["UPLOAD_DIR"], services.SLIK_FOLDER, screening.slik_file_path
+    )
+    if path is None:
+        abort(404)
+    audit.record_now(db.engine, "download", entity=screening, changes={"file": "SLIK"})
+    extension = path.suffix
+    response = send_file(
+        path,
+        mimetype=screening.slik_file_mime,
+        as_attachment=True,
+        download_name=f"slik-{screening.entrepreneur.registration_number}{extension}",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
