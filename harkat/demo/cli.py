@@ -41,7 +41,8 @@ def seed_command(count: int, seed: int):
         f"Data demo dibuat dalam {seconds:.1f} detik: {result.entrepreneurs} pelaku usaha, "
         f"{result.businesses} usaha, {result.groups} kelompok ({result.memberships} anggota), "
         f"{result.cohorts} angkatan pelatihan, {result.certificates} sertifikat, "
-        f"{result.incubations} kasus inkubasi ({result.visits} kunjungan)."
+        f"{result.incubations} kasus inkubasi ({result.visits} kunjungan), "
+        f"{result.screenings} skrining utang."
     )
     if result.facilitators_created:
         click.echo(

@@ -20,6 +20,7 @@ from harkat.auth import services as auth_services
 from harkat.auth.models import Role, User, user_kecamatan
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
+from harkat.demo.screening import seed_screening_demo
 from harkat.demo.training import seed_training_demo
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
@@ -189,6 +190,7 @@ class DemoResult:
     certificates: int = 0
     incubations: int = 0
     visits: int = 0
+    screenings: int = 0
     facilitators_created: list[str] = field(default_factory=list)
 
 
@@ -432,7 +434,9 @@ def seed_demo(
         result.groups += len(groups)
         result.memberships += len(memberships)
 
-    training = seed_training_demo(session, list(range(first_id, entrepreneur_id)), seed)
+    new_ids = list(range(first_id, entrepreneur_id))
+    training = seed_training_demo(session, new_ids, seed)
+    result.screenings = seed_screening_demo(session, new_ids, seed)
     result.cohorts, result.certificates = training.cohorts, training.certificates
     result.incubations, result.visits = training.incubations, training.visits
     _fix_sequences(session, [Entrepreneur, Business, Group, Cohort, CohortSession, Enrolment])

@@ -87,3 +87,26 @@ def test_demo_training_history_matches_each_journey_stage(app, runner):
                 JourneyStage.DISBURSED,
             )
         }
+
+
+def test_demo_screenings_agree_with_each_journey_stage(app, runner):
+    from harkat.registration.domain import JourneyStage
+    from harkat.screening.engine import Outcome
+    from harkat.screening.models import Screening, ScreeningDebt
+
+    result = runner.invoke(args=["demo", "seed", "--entrepreneurs", "600", "--seed", "4"])
+    assert "skrining utang" in result.output
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Entrepreneur.stage, Screening.outcome).join(
+                Screening, Screening.entrepreneur_id == Entrepreneur.id
+            )
+        ).all()
+        assert rows
+        assert all(o == Outcome.MERAH for s, o in rows if s == JourneyStage.DEBT_RESOLUTION)
+        outcomes = {o for _, o in rows}
+        assert Outcome.HIJAU in outcomes and Outcome.MERAH in outcomes
+        shark = db.session.scalar(
+            sa.select(ScreeningDebt).where(ScreeningDebt.lender_type == "rentenir").limit(1)
+        )
+        assert shark is None or shark.nominal_rate_percent > 50
