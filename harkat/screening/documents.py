@@ -128,7 +128,7 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
     rows = [["Pemberi pinjaman", "Angsuran", "Sisa utang", "Setara bunga per tahun"]]
     for debt in screening.debts:
         rate = rate_text(debt.nominal_rate_percent)
-        marker = " ⚠" if debt.is_high_cost else ""
+        marker = " (mahal)" if debt.is_high_cost else ""
         rows.append(
             [
                 Paragraph(
