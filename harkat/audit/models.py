@@ -72,6 +72,9 @@ ENTITY_LABELS = {
     "incubations": "inkubasi",
     "mentoring_visits": "kunjungan pendampingan",
     "incubation_milestones": "capaian inkubasi",
+    "screenings": "skrining utang",
+    "screening_debts": "utang (skrining)",
+    "licensed_lenders": "pemberi pinjaman berizin",
 }
 #: Bookkeeping columns left out of the on-screen summary (they stay in the stored row).
 HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at"})

@@ -43,6 +43,7 @@ from harkat.core.dates import JAKARTA
 from harkat.core.money import format_rupiah, parse_rupiah, round_rupiah
 from harkat.core.nik import Gender, NikError, make_nik, mask_nik, normalise_nik
 from harkat.core.regions import place_key
+from harkat.core.spreadsheet import neutralise
 from harkat.errors import StopValidation
 from harkat.reference.models import Kecamatan, Kelurahan, PlaceAlias
 from harkat.registration.domain import Education, LabelledEnum, MaritalStatus, Sector
@@ -623,13 +624,6 @@ def resolve_kelurahan(
     if close and names:
         message += f" Mungkin maksud Anda: {names.get(aliases[close[0]], close[0])}?"
     raise ValueError(message)
-
-
-def neutralise(value: Any) -> Any:
-    """Keep a spreadsheet from reading text as a formula: prefix ``'`` to ``= + - @`` and tabs."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # --------------------------------------------------------------------------- preview

@@ -155,7 +155,16 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
             ]
         )
     )
-    story += [table, Spacer(1, 2 * mm)]
+    checked = (
+        format_date(screening.registry_checked_on)
+        if screening.registry_checked_on
+        else "belum pernah (daftar kosong)"
+    )
+    story += [
+        table,
+        Paragraph(f"Daftar pinjaman daring berizin OJK terakhir diperiksa: {checked}.", small),
+        Spacer(1, 2 * mm),
+    ]
     for debt in screening.debts:
         if debt.is_high_cost and debt.nominal_rate_percent is not None:
             story.append(

@@ -50,6 +50,17 @@ class DebtForm(Form):
         ),
         validators=[Optional()],
     )
+    licence_override = SelectField(
+        "Status izin (pinjaman online)",
+        choices=choices(
+            [
+                ("", "Cek otomatis ke daftar OJK"),
+                ("licensed", "Berizin OJK (sudah dipastikan sendiri)"),
+                ("illegal", "Ilegal (sudah dipastikan sendiri)"),
+            ]
+        ),
+        validators=[Optional()],
+    )
     intimidation = BooleanField("Penagih mengancam atau menyebar data")
     settled_bad_debt_months_ago = IntegerField(
         "Jika kredit macet ini sudah lunas: berapa bulan lalu",

@@ -47,6 +47,8 @@ class Screening(db.Model):
     #: The entrepreneur's own SLIK check (iDebku): worst collectability in 24 months.
     slik_worst_collectability: Mapped[int | None]
     slik_checked_on: Mapped[date | None]
+    #: When the licensed-lender registry used for matching was last checked against OJK's list.
+    registry_checked_on: Mapped[date | None]
     slik_file_path: Mapped[str | None] = mapped_column(sa.String(120))
     slik_file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     slik_file_mime: Mapped[str | None] = mapped_column(sa.String(40))
@@ -110,6 +112,9 @@ class ScreeningDebt(db.Model):
     is_licensed: Mapped[bool | None]
     #: The registry name it matched, for the record.
     matched_lender: Mapped[str | None] = mapped_column(sa.String(120))
+    #: ``registry`` when ``is_licensed`` came from the registry, ``manual`` when the facilitator
+    #: overrode it after checking with OJK themselves.
+    licence_source: Mapped[str | None] = mapped_column(sa.String(10))
     settled_bad_debt_months_ago: Mapped[int | None]
     nominal_rate_percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 1))
     #: Compounded yearly rate; daily illegal loans compound past any column, so it is capped

@@ -23,7 +23,7 @@ from harkat.registration.services import add_event, can_edit, get_entrepreneur, 
 from harkat.screening import engine
 from harkat.screening.engine import Debt, Household, LenderType, Outcome, Thresholds
 from harkat.screening.models import RATE_CAP, Screening, ScreeningDebt
-from harkat.screening.registry import LenderIndex
+from harkat.screening.registry import LenderIndex, registry_checked_on
 from harkat.settings.services import get_number
 
 SLIK_FOLDER = "slik"
@@ -68,25 +68,51 @@ class ScreeningInput:
     slik_worst_collectability: int | None = None
     slik_checked_on: date | None = None
     slik_file: bytes | None = None
+    #: Per debt row: ``licensed`` or ``illegal`` when the facilitator confirmed it with OJK.
+    licence_overrides: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LicenceCheck:
+    """How one debt's licence was judged: by the registry or by the facilitator."""
+
+    is_licensed: bool | None
+    matched_lender: str | None = None
+    source: str | None = None
+    message: str | None = None
 
 
 def check_online_lenders(
-    session: Session, debts: list[Debt]
-) -> tuple[list[Debt], dict[int, str | None]]:
-    """Match online lenders against the licensed registry.
+    session: Session, debts: list[Debt], overrides: dict[int, str] | None = None
+) -> tuple[list[Debt], dict[int, LicenceCheck], date | None]:
+    """Match online lenders against the licensed registry, unless the facilitator overrode it.
 
-    :return: the debts with ``is_licensed`` set, and per row the registry message.
+    :param overrides: per row, ``licensed`` or ``illegal`` as the facilitator confirmed it.
+    :return: the debts with ``is_licensed`` set, the check per row, and when the registry was
+        last checked against OJK's list.
     """
+    overrides = overrides or {}
     index = LenderIndex.load(session)
-    checked, messages = [], {}
+    checked, checks = [], {}
     for row, debt in enumerate(debts):
         if debt.lender_type in (LenderType.PINDAR, LenderType.PINJOL_ILEGAL, LenderType.PAYLATER):
-            match = index.match(debt.lender_name)
-            licensed = False if debt.lender_type == LenderType.PINJOL_ILEGAL else match.is_licensed
-            debt = replace(debt, is_licensed=licensed)
-            messages[row] = match.message
+            override = overrides.get(row)
+            if override in ("licensed", "illegal"):
+                check = LicenceCheck(override == "licensed", source="manual")
+            elif debt.lender_type == LenderType.PINJOL_ILEGAL:
+                check = LicenceCheck(False, source="manual")
+            else:
+                match = index.match(debt.lender_name)
+                check = LicenceCheck(
+                    match.is_licensed,
+                    match.lender.name if match.lender is not None else None,
+                    "registry",
+                    match.message,
+                )
+            debt = replace(debt, is_licensed=check.is_licensed)
+            checks[row] = check
         checked.append(debt)
-    return checked, messages
+    return checked, checks, registry_checked_on(session)
 
 
 def _fail(problems: list[engine.ScreeningInputError]) -> None:
@@ -137,7 +163,7 @@ def run_screening(
     if problems:
         _fail(problems)
 
-    debts, _ = check_online_lenders(session, data.debts)
+    debts, checks, registry_date = check_online_lenders(session, data.debts, data.licence_overrides)
     thresholds = current_thresholds(session)
     result = engine.screen(
         debts,
@@ -158,6 +184,7 @@ def run_screening(
         proposed_instalment=data.proposed_instalment,
         slik_worst_collectability=data.slik_worst_collectability,
         slik_checked_on=data.slik_checked_on,
+        registry_checked_on=registry_date,
         outcome=result.outcome,
         reasons=result.reason_texts,
         flags=[flag.value for flag in result.flags],
@@ -174,6 +201,7 @@ def run_screening(
     )
     for position, assessment in enumerate(result.debts):
         debt = assessment.debt
+        check = checks.get(position, LicenceCheck(debt.is_licensed))
         screening.debts.append(
             ScreeningDebt(
                 position=position,
@@ -189,6 +217,8 @@ def run_screening(
                 collectability=debt.collectability,
                 intimidation=debt.intimidation,
                 is_licensed=debt.is_licensed,
+                matched_lender=check.matched_lender,
+                licence_source=check.source,
                 settled_bad_debt_months_ago=debt.settled_bad_debt_months_ago,
                 nominal_rate_percent=min(assessment.rate.nominal_annual_percent, RATE_CAP),
                 effective_rate_percent=min(assessment.rate.effective_annual_percent, RATE_CAP),

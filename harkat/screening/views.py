@@ -133,6 +133,11 @@ def create(entrepreneur_id: int):
             else None,
             slik_checked_on=form.slik_checked_on.data,
             slik_file=upload.read() if upload else None,
+            licence_overrides={
+                position: form.debts.entries[index].form.licence_override.data
+                for position, index in enumerate(kept)
+                if form.debts.entries[index].form.licence_override.data
+            },
         )
         try:
             screening = services.run_screening(

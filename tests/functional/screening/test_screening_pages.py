@@ -217,3 +217,44 @@ def test_aggregates_for_the_monthly_report(app, client, login_as, create_entrepr
         assert row["loan_shark"] == 1 and row["illegal_pinjol"] == 1
         assert figures["high_cost_outstanding"] == 1_400_000
         assert dict(figures["rate_distribution"])["100–500%"] == 2
+
+
+def test_registry_match_manual_override_and_checked_date(
+    app, client, login_as, create_entrepreneur
+):
+    from harkat.screening.registry import seed_demo_registry
+
+    with app.app_context():
+        seed_demo_registry(db.session, checked_on=date(2026, 11, 3))
+        db.session.commit()
+    user_id, _ = login_as(Role.FACILITATOR)
+    someone = create_entrepreneur(user_id)
+    online = {
+        "debts-0-lender_type": "pindar",
+        "debts-0-principal": "1.000.000",
+        "debts-0-outstanding": "1.000.000",
+        "debts-0-instalment": "400.000",
+        "debts-0-frequency": "monthly",
+        "debts-0-instalments_total": "3",
+        "debts-0-instalments_paid": "0",
+    }
+    licensed = _post(client, someone, **online, **{"debts-0-lender_name": "PT. KREDIVO indonesia"})
+    page = _text(client.get(licensed.headers["Location"]))
+    assert "terakhir diperiksa: 3 November 2026" in page and "tidak berizin" not in page
+    overridden = _post(
+        client,
+        someone,
+        **online,
+        **{
+            "debts-0-lender_name": "Pinjaman Koperasi Online Baru",
+            "debts-0-licence_override": "licensed",
+        },
+    )
+    page = _text(client.get(overridden.headers["Location"]))
+    assert "izin dipastikan pendamping" in page and "tidak berizin" not in page
+    with app.app_context():
+        rows = db.session.scalars(sa.select(ScreeningDebt).order_by(ScreeningDebt.id)).all()
+        assert [(r.is_licensed, r.matched_lender, r.licence_source) for r in rows] == [
+            (True, "Kredivo", "registry"),
+            (True, None, "manual"),
+        ]

@@ -1,8 +1,8 @@
 """debt screening and licensed lender registry
 
-Revision ID: a7e1bb96ce75
+Revision ID: 5b0c4c8f77d7
 Revises: 3170807849e6
-Create Date: 2026-11-28 01:07:06.492995
+Create Date: 2026-11-28 01:12:14.657146
 
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = "a7e1bb96ce75"
+revision = "5b0c4c8f77d7"
 down_revision = "3170807849e6"
 branch_labels = None
 depends_on = None
@@ -63,6 +63,7 @@ def upgrade():
         sa.Column("proposed_instalment", sa.BigInteger(), nullable=False),
         sa.Column("slik_worst_collectability", sa.Integer(), nullable=True),
         sa.Column("slik_checked_on", sa.Date(), nullable=True),
+        sa.Column("registry_checked_on", sa.Date(), nullable=True),
         sa.Column("slik_file_path", sa.String(length=120), nullable=True),
         sa.Column("slik_file_sha256", sa.String(length=64), nullable=True),
         sa.Column("slik_file_mime", sa.String(length=40), nullable=True),
@@ -164,6 +165,7 @@ def upgrade():
         sa.Column("intimidation", sa.Boolean(), nullable=False),
         sa.Column("is_licensed", sa.Boolean(), nullable=True),
         sa.Column("matched_lender", sa.String(length=120), nullable=True),
+        sa.Column("licence_source", sa.String(length=10), nullable=True),
         sa.Column("settled_bad_debt_months_ago", sa.Integer(), nullable=True),
         sa.Column("nominal_rate_percent", sa.Numeric(precision=14, scale=1), nullable=True),
         sa.Column("effective_rate_percent", sa.Numeric(precision=14, scale=1), nullable=True),
