@@ -258,3 +258,39 @@ def test_registry_match_manual_override_and_checked_date(
             (True, "Kredivo", "registry"),
             (True, None, "manual"),
         ]
+
+
+def test_thresholds_are_configured_by_the_admin_and_audited(
+    app, client, login_as, create_user, create_entrepreneur
+):
+    from harkat.audit.models import AuditLog
+
+    owner_id, owner = create_user(Role.FACILITATOR)
+    someone = create_entrepreneur(owner_id)
+    bank_loan = dict.fromkeys(LOAN_SHARK, "") | {
+        "debts-0-lender_name": "Bank 9 Jambi",
+        "debts-0-lender_type": "bank",
+        "debts-0-principal": "10jt",
+        "debts-0-outstanding": "6jt",
+        "debts-0-instalment": "900.000",
+        "debts-0-frequency": "monthly",
+        "debts-0-instalments_total": "12",
+        "debts-0-instalments_paid": "5",
+        "debts-0-collectability": "1",
+    }
+    facilitator = app.test_client()
+    facilitator.post("/auth/login", data={"username": owner, "password": "Jambi-Bahagia-2026!"})
+    first = _post(facilitator, someone, **bank_loan)  # DSR 900k / 2.5M = 36%
+    login_as(Role.ADMIN)
+    client.post("/admin/aturan/", data={"screening.dsr_green_max": "40"})
+    second = _post(facilitator, someone, **bank_loan)
+    with app.app_context():
+        outcomes = [
+            db.session.get(Screening, int(r.headers["Location"].rsplit("/", 1)[1])).outcome
+            for r in (first, second)
+        ]
+        assert outcomes == [Outcome.KUNING, Outcome.HIJAU]
+        change = db.session.scalar(
+            sa.select(AuditLog).where(AuditLog.entity_id == "screening.dsr_green_max")
+        )
+        assert change is not None and change.actor_name.startswith("admin")
