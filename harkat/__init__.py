@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from harkat.auth.views import bp as auth_bp
     from harkat.incubation.views import bp as incubation_bp
     from harkat.main.views import bp as main_bp
+    from harkat.referrals.views import bp as referrals_bp
     from harkat.registration.views import bp as registration_bp
     from harkat.screening.registry_views import bp as lenders_bp
     from harkat.screening.views import bp as screening_bp
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     app.register_blueprint(screening_bp)
     app.register_blueprint(lenders_bp)
+    app.register_blueprint(referrals_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -89,6 +89,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "lenders.import_sample": ADMIN,
     "lenders.import_upload": ADMIN,
     "lenders.import_commit": ADMIN,
+    "referrals.calculator": EVERYONE,
 }
 
 
