@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
-import secrets
-import time
 from collections import Counter
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,6 +34,7 @@ from harkat.database import utcnow
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors, choices, save_form
+from harkat.pending_uploads import PendingUploads
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration import documents, importer, services
 from harkat.registration.domain import (
@@ -372,37 +370,10 @@ def export(fmt: str):
 # --------------------------------------------------------------------------- import
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: Uploaded files wait this long for confirmation before they are swept away.
-IMPORT_KEEP = timedelta(hours=24)
 PREVIEW_ROWS = 300
 
 
-def _import_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _sweep_imports(directory: Path) -> None:
-    cutoff = time.time() - IMPORT_KEEP.total_seconds()
-    for path in directory.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _load_import(token: str) -> tuple[dict, bytes]:
-    """Return the upload's metadata and bytes, if it exists and belongs to this user."""
-    if not token.replace("-", "").replace("_", "").isalnum():
-        abort(404)
-    directory = _import_dir()
-    try:
-        meta = json.loads((directory / f"{token}.json").read_text())
-        data = (directory / f"{token}.upload").read_bytes()
-    except FileNotFoundError:
-        abort(404)
-    if meta["user_id"] != current_user.id:
-        abort(404)
-    return meta, data
+PENDING = PendingUploads("imports")
 
 
 @bp.get("/pelaku-usaha/impor/templat.xlsx")
@@ -430,12 +401,7 @@ def import_upload():
         except ValueError as error:
             form.file.errors = [*form.file.errors, str(error)]
         else:
-            directory = _import_dir()
-            _sweep_imports(directory)
-            token = secrets.token_urlsafe(16)
-            (directory / f"{token}.upload").write_bytes(data)
-            meta = {"user_id": current_user.id, "filename": filename, "uploaded_at": time.time()}
-            (directory / f"{token}.json").write_text(json.dumps(meta))
+            token = PENDING.save(data, filename=filename)
             try:
                 results = importer.preview(db.session, frame, _user())
             finally:
@@ -468,7 +434,7 @@ def _render_preview(token: str, filename: str, results, confirm_form=None):
 @roles(*EDITORS)
 def import_commit(token: str):
     """Store the checked rows (re-checked now, in case the database moved on)."""
-    meta, data = _load_import(token)
+    meta, data = PENDING.load(token)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -483,7 +449,7 @@ def import_commit(token: str):
         filename=meta["filename"],
     )
     db.session.commit()
-    (_import_dir() / f"{token}.result.xlsx").write_bytes(importer.result_workbook(results, summary))
+    PENDING.path(token, ".result.xlsx").write_bytes(importer.result_workbook(results, summary))
     return render_template(
         "registration/import_result.html",
         token=token,
@@ -496,8 +462,8 @@ def import_commit(token: str):
 @bp.get("/pelaku-usaha/impor/<token>/hasil.xlsx")
 @roles(*EDITORS)
 def import_result(token: str):
-    meta, _ = _load_import(token)
-    path = _import_dir() / f"{token}.result.xlsx"
+    meta, _ = PENDING.load(token)
+    path = PENDING.path(token, ".result.xlsx")
     if not path.exists():
         abort(404)
     audit.record_now(

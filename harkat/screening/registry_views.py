@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import json
-import secrets
-import time
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 import sqlalchemy as sa
 from flask import (
@@ -32,13 +28,13 @@ from harkat.auth.models import Role, User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, apply_errors, choices, save_form
+from harkat.pending_uploads import PendingUploads
 from harkat.screening import registry
 from harkat.screening.registry import LenderData, LenderIndex, LenderStatus, LicensedLender
 
 bp = Blueprint("lenders", __name__, url_prefix="/admin/pemberi-pinjaman")
 
 #: Uploaded files wait this long for confirmation before they are swept away.
-IMPORT_KEEP = timedelta(hours=24)
 
 
 def _user() -> User:
@@ -183,32 +179,7 @@ def check():
 # --------------------------------------------------------------------------- import
 
 
-def _import_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "lender-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _sweep(directory: Path) -> None:
-    cutoff = time.time() - IMPORT_KEEP.total_seconds()
-    for path in directory.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _load_upload(token: str) -> tuple[dict, bytes]:
-    """Return an upload's metadata and bytes, if it exists and belongs to this user."""
-    if not token.replace("-", "").replace("_", "").isalnum():
-        abort(404)
-    directory = _import_dir()
-    try:
-        meta = json.loads((directory / f"{token}.json").read_text())
-        data = (directory / f"{token}.upload").read_bytes()
-    except FileNotFoundError:
-        abort(404)
-    if meta.get("user_id") != current_user.id:
-        abort(404)
-    return meta, data
+PENDING = PendingUploads("lender-imports")
 
 
 def _checked_on_default(meta: dict) -> date | None:
@@ -250,17 +221,11 @@ def import_upload():
         except StopValidation as error:
             apply_errors(form, error)
         else:
-            directory = _import_dir()
-            _sweep(directory)
-            token = secrets.token_urlsafe(16)
-            (directory / f"{token}.upload").write_bytes(data)
-            meta = {
-                "user_id": current_user.id,
-                "filename": filename,
-                "checked_on": form.checked_on.data.isoformat() if form.checked_on.data else None,
-                "uploaded_at": time.time(),
-            }
-            (directory / f"{token}.json").write_text(json.dumps(meta))
+            token = PENDING.save(
+                data,
+                filename=filename,
+                checked_on=form.checked_on.data.isoformat() if form.checked_on.data else None,
+            )
             return render_template(
                 "lenders/import_preview.html",
                 result=result,
@@ -276,7 +241,7 @@ def import_upload():
 @roles(Role.ADMIN)
 def import_commit(token: str):
     """Store the previewed file (checked again now, in case the registry moved on)."""
-    meta, data = _load_upload(token)
+    meta, data = PENDING.load(token)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
