@@ -16,6 +16,7 @@ from harkat.registration.domain import JourneyStage
 from harkat.registration.models import CaseEvent, Entrepreneur
 from harkat.screening.engine import Debt, Frequency, Household, LenderType, Thresholds, screen
 from harkat.screening.models import RATE_CAP, Screening, ScreeningDebt
+from harkat.screening.registry import seed_demo_registry
 
 SCREENED_STAGES = {
     JourneyStage.SCREENED,
@@ -25,7 +26,7 @@ SCREENED_STAGES = {
     JourneyStage.DISBURSED,
     JourneyStage.REPAYING,
 }
-PINDAR = ["Kredivo", "Akulaku", "AdaKami", "EasyCash", "Kredit Pintar", "Julo", "Danamas"]
+PINDAR = ["Kredivo", "Asetku", "AdaKami", "EasyCash", "Kredit Pintar", "Julo", "Danamas"]
 ILLEGAL = ["Dana Kilat 88", "Pinjam Cepat Jaya", "Uang Instan", "KTA Kilat Online", "RupiahGo"]
 SHARKS = ["Bu Ros", "Pak Udin (bank keliling)", "Koperasi Harian Keliling", "Mak Ijah"]
 BANKS = ["Bank 9 Jambi", "BRI Unit Jelutung", "BPR Central Dana", "Koperasi Sejahtera"]
@@ -135,6 +136,8 @@ def _with_collectability(debt: Debt, kol: int) -> Debt:
 def seed_screening_demo(session: Session, entrepreneur_ids: list[int], seed: int) -> int:
     """Screen the demo cases whose journey stage says they were screened; return how many."""
     rng = random.Random(seed * 104729)
+    # The sample registry, so demo pinjol names match as they would in a real installation.
+    seed_demo_registry(session)
     thresholds = Thresholds()
     today = datetime.now(JAKARTA).date()
     now = datetime.now(UTC)
