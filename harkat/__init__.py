@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def configure(app: Flask, test_config: dict | None) -> None:
+    app.url_map.converters["int"] = RecordId
     app.config.from_object("harkat.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("HARKAT")
@@ -56,6 +58,11 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
     url = app.config["DATABASE_URL"] or f"sqlite:///{instance / 'harkat.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(url)
+    # Never write bound values (NIKs, names, amounts) into logs when a statement fails.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -79,6 +86,14 @@ def _instance_secret_key(path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
         return key
+
+
+class RecordId(IntegerConverter):
+    """``<int:…>`` in URLs: only ids a database integer can hold, so huge numbers are a 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:

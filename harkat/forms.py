@@ -102,6 +102,23 @@ def save_form(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]
     return True, result
 
 
+def record_id(value: object) -> int:
+    """Parse an id from a query string or form: digits that fit a database integer.
+
+    :raise ValueError: otherwise (``request.args.get(..., type=record_id)`` then gives None).
+    """
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > 2**31 - 1 or int(text) == 0:
+        raise ValueError("Bukan nomor data yang valid.")
+    return int(text)
+
+
+def version_of(form: FlaskForm) -> int:
+    """The record version a form was opened on; a missing or tampered value counts as stale."""
+    text = str(form.version.data or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """Turn ``(value, label)`` pairs into the option objects WTForms expects."""
     return [SelectChoice(str(value), label) for value, label in pairs]

@@ -36,6 +36,21 @@ def format_percent(value: Decimal | int | None, places: int = 2) -> str:
     return text.replace(".", ",") + "%"
 
 
+#: Largest amount HARKAT accepts anywhere (Rp1 triliun): beyond any micro-enterprise figure,
+#: well inside a BIGINT column.
+MAX_RUPIAH = 1_000_000_000_000
+
+
+def check_rupiah(amount: int) -> int:
+    """Refuse amounts no micro-enterprise record can hold; return the amount unchanged.
+
+    :raise ValueError: with an Indonesian message.
+    """
+    if abs(amount) > MAX_RUPIAH:
+        raise ValueError(f"Jumlah terlalu besar (maksimal {format_rupiah(MAX_RUPIAH)}).")
+    return amount
+
+
 _UNITS = {
     "rb": 1_000,
     "ribu": 1_000,
@@ -56,7 +71,7 @@ def parse_rupiah(text: str | int | Decimal) -> int:
     :raise ValueError: with an Indonesian message when the text is not an amount.
     """
     if isinstance(text, int | Decimal):
-        return round_rupiah(text)
+        return check_rupiah(round_rupiah(text))
     cleaned = str(text).strip().lower().replace("rp", "").replace(" ", "").replace("\u00a0", "")
     if not cleaned:
         raise ValueError("Jumlah uang kosong.")
@@ -82,4 +97,4 @@ def parse_rupiah(text: str | int | Decimal) -> int:
     if not digits.isdigit() or (fraction and not fraction.isdigit()):
         raise ValueError(f"'{text}' bukan jumlah uang yang valid.")
     value = Decimal(f"{digits}.{fraction or 0}") * multiplier
-    return -round_rupiah(value) if negative else round_rupiah(value)
+    return check_rupiah(-round_rupiah(value) if negative else round_rupiah(value))

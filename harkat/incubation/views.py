@@ -120,7 +120,9 @@ def _render(
 @bp.get("/pelaku-usaha/<int:entrepreneur_id>/inkubasi")
 @roles(*READERS)
 def detail(entrepreneur_id: int):
-    return _render(_entrepreneur_or_404(entrepreneur_id))
+    entrepreneur = _entrepreneur_or_404(entrepreneur_id)
+    audit.record_now(db.engine, "view", entity=entrepreneur, changes={"page": "inkubasi"})
+    return _render(entrepreneur)
 
 
 @bp.post("/pelaku-usaha/<int:entrepreneur_id>/inkubasi/tahap")

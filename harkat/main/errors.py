@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from harkat.extensions import db
@@ -47,6 +48,13 @@ def init_errorhandlers(app: Flask) -> None:
         if error.code is None or request.endpoint in ("static", "bootstrap.static"):
             return error
         return _render(error.code)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error: Exception):
+        # An id or number too large for the database (a tampered URL or form): no such record.
+        db.session.rollback()
+        return _render(404)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -21,7 +21,11 @@ def calculator():
     """Schedule, totals, effective rate and amount in words; anuitas and flat side by side."""
     form = CalculatorForm(request.args if request.args else None)
     result = comparison = None
-    if request.args and form.validate():
+    valid = bool(request.args) and form.validate()
+    if valid and form.start_on.data and not 2000 <= form.start_on.data.year <= 2100:
+        form.start_on.errors.append("Tanggal pencairan harus antara tahun 2000 dan 2100.")
+        valid = False
+    if valid:
         method = LoanMethod(form.method.data)
         other = LoanMethod.FLAT if method == LoanMethod.ANUITAS else LoanMethod.ANUITAS
         try:

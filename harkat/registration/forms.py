@@ -97,7 +97,9 @@ class BusinessForm(Form):
         validators=[Optional(), Length(max=200)],
         description="Contoh: keripik tempe, jahit pakaian, warung kopi.",
     )
-    start_year = IntegerField("Tahun mulai usaha", validators=[Optional()])
+    start_year = IntegerField(
+        "Tahun mulai usaha", validators=[Optional(), NumberRange(min=1900, max=2100)]
+    )
     address = StringField("Alamat usaha", validators=[Optional(), Length(max=200)])
     nib = StringField(
         "NIB (13 angka)",
@@ -115,7 +117,9 @@ class BusinessForm(Form):
     monthly_costs = RupiahField("Biaya usaha per bulan", validators=[Optional()])
     capital = RupiahField("Modal usaha (tanpa tanah dan bangunan)", validators=[Optional()])
     employees = IntegerField(
-        "Tenaga kerja (selain pemilik)", default=0, validators=[Optional(), NumberRange(min=0)]
+        "Tenaga kerja (selain pemilik)",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=10_000)],
     )
     version = HiddenField()
     submit = SubmitField("Simpan usaha")

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, selectinload
 from harkat.audit.services import Actor, record
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
-from harkat.core.money import format_rupiah, parse_rupiah, round_rupiah
+from harkat.core.money import check_rupiah, format_rupiah, parse_rupiah, round_rupiah
 from harkat.core.nik import Gender, NikError, make_nik, mask_nik, normalise_nik
 from harkat.core.regions import place_key
 from harkat.core.spreadsheet import neutralise
@@ -488,6 +488,12 @@ _FLOAT_TEXT = re.compile(r"(\d+)\.0+")
 
 
 def parse_amount(value: Any) -> int | None:
+    """Read a rupiah amount (see :func:`_parse_amount`) within HARKAT's bounds."""
+    amount = _parse_amount(value)
+    return None if amount is None else check_rupiah(amount)
+
+
+def _parse_amount(value: Any) -> int | None:
     """Read a rupiah amount: a number cell, ``Rp 5.000.000``, ``5.000.000,00``, ``Rp5.000.000,-``,
     ``5jt``, ``2,5 juta``; None when empty (a lone dash counts as empty).
 

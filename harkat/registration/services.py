@@ -329,8 +329,13 @@ def register_entrepreneur(
         updated_by_id=actor.id,
         **clean.values,
     )
-    session.add(entrepreneur)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(entrepreneur)
+    except sa.exc.IntegrityError:
+        # Someone registered the same NIK a moment ago, between our check and this insert.
+        holder = holder_of_nik(session, entrepreneur.nik)
+        raise StopValidation({"nik": [holder or "NIK ini baru saja didaftarkan."]}) from None
     add_event(
         session,
         entrepreneur.id,

@@ -33,7 +33,7 @@ from harkat.core.nik import Gender
 from harkat.database import utcnow
 from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.forms import apply_errors, choices, save_form
+from harkat.forms import apply_errors, choices, record_id, save_form, version_of
 from harkat.pending_uploads import PendingUploads
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration import documents, importer, services
@@ -120,7 +120,7 @@ def _filters() -> services.EntrepreneurFilter:
         sector=args.get("sector", ""),
         scale=args.get("scale", ""),
         gender=args.get("gender", ""),
-        group_id=args.get("group", type=int),
+        group_id=args.get("group", type=record_id),
         stage=args.get("stage", ""),
         status=args.get("status", ""),
         sort=args.get("sort", "name"),
@@ -293,7 +293,7 @@ def edit(entrepreneur_id: int):
                 entrepreneur,
                 _entrepreneur_data(form),
                 _user(),
-                expected_version=int(form.version.data or 0),
+                expected_version=version_of(form),
             ),
         )
         if saved:
@@ -537,7 +537,7 @@ def business(entrepreneur_id: int, business_id: int | None):
                 _business_data(form),
                 _user(),
                 record,
-                expected_version=int(form.version.data) if form.version.data else None,
+                expected_version=version_of(form) if record is not None else None,
             ),
         )
         if saved:
@@ -676,7 +676,7 @@ def edit_group(group_id: int):
                 _group_data(form),
                 _user(),
                 group,
-                expected_version=int(form.version.data or 0),
+                expected_version=version_of(form),
             ),
         )
         if saved:
@@ -759,10 +759,9 @@ def remove_member(group_id: int):
         flash("Tuliskan alasan anggota keluar.", "danger")
         return redirect(url_for("registration.group", group_id=group.id))
     try:
-        services.remove_member(
-            db.session, group, int(form.entrepreneur_id.data), form.reason.data, _user()
-        )
-    except services.NotFound:
+        member_id = record_id(form.entrepreneur_id.data)
+        services.remove_member(db.session, group, member_id, form.reason.data, _user())
+    except (ValueError, services.NotFound):
         abort(404)
     except StopValidation as error:
         db.session.rollback()

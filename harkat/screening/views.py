@@ -163,6 +163,7 @@ def create(entrepreneur_id: int):
 def show(screening_id: int):
     """The result: outcome with reasons, each debt's real cost, DSR and the take-over plan."""
     screening = _screening_or_404(screening_id)
+    audit.record_now(db.engine, "view", entity=screening)
     pathway_title, steps = documents.pathway(screening)
     return render_template(
         "screening/show.html",

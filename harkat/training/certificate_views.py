@@ -28,7 +28,7 @@ from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
 from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.forms import Form
+from harkat.forms import Form, record_id
 from harkat.reference.models import Course, Kecamatan
 from harkat.registration import services as registration
 from harkat.training import certificates, reports
@@ -146,9 +146,9 @@ def revoke(certificate_id: int):
 
 def _filters() -> reports.ReportFilter:
     args = request.args
-    year = args.get("year", type=int)
+    year = args.get("year", type=record_id)
     return reports.ReportFilter(
-        course_id=args.get("course", type=int),
+        course_id=args.get("course", type=record_id),
         kecamatan=args.get("kecamatan", "").strip(),
         year=year if year and 2000 <= year <= 2100 else None,
     )

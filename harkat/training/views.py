@@ -10,7 +10,7 @@ from harkat.auth.access import roles
 from harkat.auth.models import Role, User
 from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.forms import Form, choices, save_form
+from harkat.forms import Form, choices, record_id, save_form, version_of
 from harkat.reference.models import Course, Kecamatan
 from harkat.registration import services as registration
 from harkat.registration.domain import EntrepreneurStatus
@@ -105,7 +105,7 @@ def index():
     status = request.args.get("status", "")
     if status in {s.value for s in CohortStatus}:
         query = query.where(Cohort.status == CohortStatus(status))
-    course = request.args.get("course", type=int)
+    course = request.args.get("course", type=record_id)
     if course:
         query = query.where(Cohort.course_id == course)
     kecamatan = request.args.get("kecamatan", "")
@@ -201,7 +201,7 @@ def edit_cohort(cohort_id: int):
                 _cohort_data(form),
                 _user(),
                 cohort,
-                expected_version=int(form.version.data or 0),
+                expected_version=version_of(form),
             ),
         )
         if saved:

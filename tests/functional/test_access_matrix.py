@@ -5,6 +5,7 @@ deliberate, reviewed change."""
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from harkat.auth.access import PUBLIC_ENDPOINTS, view_access
 from harkat.auth.models import Role
@@ -101,7 +102,7 @@ def _routes(app):
         values = dict(rule.defaults or {})
         for name in rule.arguments - values.keys():
             converter = rule._converters[name]
-            if converter.__class__.__name__ == "IntegerConverter":
+            if isinstance(converter, IntegerConverter):
                 values[name] = 999999
             elif converter.__class__.__name__ == "AnyConverter":
                 values[name] = sorted(converter.items)[0]

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harkat.core.money import format_percent, format_rupiah, parse_rupiah, round_rupiah
+from harkat.core.money import (
+    MAX_RUPIAH,
+    format_percent,
+    format_rupiah,
+    parse_rupiah,
+    round_rupiah,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,6 +70,13 @@ def test_nonsense_amounts_are_refused_in_indonesian(text):
         parse_rupiah(text)
 
 
-@given(st.integers(min_value=0, max_value=10**13))
+@given(st.integers(min_value=0, max_value=MAX_RUPIAH))
 def test_formatted_amounts_parse_back(amount):
     assert parse_rupiah(format_rupiah(amount)) == amount
+
+
+def test_amounts_beyond_any_micro_enterprise_are_refused():
+    with pytest.raises(ValueError, match="Jumlah terlalu besar"):
+        parse_rupiah("Rp 1.000.000.000.001")
+    with pytest.raises(ValueError, match="Jumlah terlalu besar"):
+        parse_rupiah("9" * 25)
