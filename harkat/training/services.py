@@ -390,10 +390,16 @@ def record_attendance(
     meeting: CohortSession,
     statuses: Mapping[int, AttendanceStatus],
     actor: User,
+    expected_version: int | None = None,
 ) -> int:
-    """Save the whole attendance grid of one session in one go; return how many rows changed."""
+    """Save the whole attendance grid of one session in one go; return how many rows changed.
+
+    :param expected_version: the cohort's version when the grid was opened; a grid opened
+        before someone else saved attendance or scores is refused rather than overwriting them.
+    """
     _require_editor(actor)
     cohort = meeting.cohort
+    check_version(cohort, expected_version)
     if cohort.status == CohortStatus.CLOSED:
         raise StopValidation({None: ["Angkatan sudah ditutup; presensi tidak dapat diubah."]})
     seated = {e.id for e in cohort.enrolments if e.status == EnrolmentStatus.ENROLLED}
@@ -423,6 +429,9 @@ def record_attendance(
             changed += 1
     if cohort.status == CohortStatus.OPEN:
         cohort.status = CohortStatus.RUNNING
+    # Touch the cohort so its version moves on: grids opened before this save become stale.
+    cohort.updated_by_id = actor.id
+    cohort.updated_at = utcnow()
     session.flush()
     return changed
 
@@ -446,9 +455,14 @@ def record_scores(
     cohort: Cohort,
     scores: Mapping[int, tuple[str | None, str | None]],
     actor: User,
+    expected_version: int | None = None,
 ) -> None:
-    """Save pre- and post-test scores typed for each enrolee; all or nothing."""
+    """Save pre- and post-test scores typed for each enrolee; all or nothing.
+
+    :param expected_version: as for :func:`record_attendance`.
+    """
     _require_editor(actor)
+    check_version(cohort, expected_version)
     if cohort.status == CohortStatus.CLOSED:
         raise StopValidation({None: ["Angkatan sudah ditutup; nilai tidak dapat diubah."]})
     by_id = {e.id: e for e in cohort.enrolments if e.status == EnrolmentStatus.ENROLLED}
@@ -472,6 +486,8 @@ def record_scores(
     for enrolment_id, (pre, post) in parsed.items():
         enrolment = by_id[enrolment_id]
         enrolment.pre_test, enrolment.post_test = pre, post
+    cohort.updated_by_id = actor.id
+    cohort.updated_at = utcnow()
     session.flush()
 
 

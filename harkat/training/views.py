@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from harkat.auth.access import roles
 from harkat.auth.models import Role, User
-from harkat.errors import StopValidation
+from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, choices, record_id, save_form, version_of
 from harkat.reference.models import Course, Kecamatan
@@ -75,10 +75,20 @@ def _flash_reasons(error: StopValidation) -> None:
             flash(reason, "danger")
 
 
+def _opened_version() -> int:
+    """The cohort version a grid was opened on (a missing or tampered value counts as stale)."""
+    text = request.form.get("version", "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 def _act(action, success: str):
     """Run a one-button action (no form fields to show errors next to) and flash the outcome."""
     try:
         result = action()
+    except StaleObjectError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return None
     except StopValidation as error:
         db.session.rollback()
         _flash_reasons(error)
@@ -446,7 +456,9 @@ def attendance(cohort_id: int, session_id: int):
                     statuses[enrolment.id] = AttendanceStatus(value)
             missing = len(seated) - len(statuses)
             changed = _act(
-                lambda: services.record_attendance(db.session, meeting, statuses, _user()),
+                lambda: services.record_attendance(
+                    db.session, meeting, statuses, _user(), _opened_version()
+                ),
                 f"Presensi {len(statuses)} peserta disimpan.",
             )
             if changed is not None:
@@ -478,7 +490,10 @@ def scores(cohort_id: int):
             e.id: (request.form.get(f"pre{e.id}"), request.form.get(f"post{e.id}")) for e in seated
         }
         try:
-            services.record_scores(db.session, cohort, typed, _user())
+            services.record_scores(db.session, cohort, typed, _user(), _opened_version())
+        except StaleObjectError as error:
+            db.session.rollback()
+            errors = [str(error)]
         except StopValidation as error:
             db.session.rollback()
             errors = [reason for reasons in error.reasons.values() for reason in reasons]

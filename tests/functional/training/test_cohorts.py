@@ -136,11 +136,23 @@ def test_search_pick_lists_only_people_not_yet_in_the_cohort(
     assert "Belum Ikut" in candidates and "Sudah Ikut" not in candidates
 
 
+def _opened(client, url) -> str:
+    """The cohort version a page carries, as a browser would send it back."""
+    return re.search(r'name="version" value="(\d+)"', client.get(url).get_data(as_text=True))[1]
+
+
 def _grid(client, cohort_id, session_id, marks):
+    url = f"/pelatihan/angkatan/{cohort_id}/sesi/{session_id}/presensi"
     return client.post(
-        f"/pelatihan/angkatan/{cohort_id}/sesi/{session_id}/presensi",
-        data={f"e{enrolment}": status for enrolment, status in marks.items()},
+        url,
+        data={"version": _opened(client, url)}
+        | {f"e{enrolment}": status for enrolment, status in marks.items()},
     )
+
+
+def _scores(client, cohort_id, typed):
+    url = f"/pelatihan/angkatan/{cohort_id}/nilai"
+    return client.post(url, data={"version": _opened(client, url), **typed})
 
 
 def test_attendance_grid_saves_everyone_in_one_submit(
@@ -183,14 +195,16 @@ def test_scores_are_checked_and_saved(app, client, login_as, create_entrepreneur
     client.post(f"/pelatihan/angkatan/{cohort_id}/peserta", data={"entrepreneur_id": [person]})
     with app.app_context():
         enrolment_id = db.session.scalar(sa.select(Enrolment.id))
-    bad = client.post(
-        f"/pelatihan/angkatan/{cohort_id}/nilai",
-        data={f"pre{enrolment_id}": "40", f"post{enrolment_id}": "120"},
+    bad = _scores(
+        client,
+        cohort_id,
+        {f"pre{enrolment_id}": "40", f"post{enrolment_id}": "120"},
     )
     assert "Post-test Peserta 0: nilai harus antara 0 dan 100." in _text(bad)
-    client.post(
-        f"/pelatihan/angkatan/{cohort_id}/nilai",
-        data={f"pre{enrolment_id}": "45,5", f"post{enrolment_id}": "72"},
+    _scores(
+        client,
+        cohort_id,
+        {f"pre{enrolment_id}": "45,5", f"post{enrolment_id}": "72"},
     )
     with app.app_context():
         enrolment = db.session.get(Enrolment, enrolment_id)
@@ -218,9 +232,10 @@ def _run_cohort(app, client, create_entrepreneur, create_cohort, user_id):
                 by_person[c]: "absent",
             },
         )
-    client.post(
-        f"/pelatihan/angkatan/{cohort_id}/nilai",
-        data={
+    _scores(
+        client,
+        cohort_id,
+        {
             f"pre{by_person[a]}": "40",
             f"post{by_person[a]}": "60",
             f"pre{by_person[b]}": "50",
@@ -431,3 +446,26 @@ def test_cohort_dates_and_sessions(app, client, login_as, create_cohort):
     no_sessions = create_cohort(sessions=0)
     refused = client.post(f"/pelatihan/angkatan/{no_sessions}/tutup", follow_redirects=True)
     assert "Tambahkan sesi dan catat presensi sebelum menutup." in _text(refused)
+
+
+def test_a_grid_opened_before_someone_else_saved_does_not_overwrite_it(
+    app, client, login_as, create_user, create_entrepreneur, create_cohort
+):
+    user_id, _ = login_as(Role.FACILITATOR, full_name="Trainer Pagi")
+    cohort_id = create_cohort(sessions=1)
+    (person,) = _people(create_entrepreneur, user_id, 1)
+    client.post(f"/pelatihan/angkatan/{cohort_id}/peserta", data={"entrepreneur_id": [person]})
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        session_id, enrolment_id = cohort.sessions[0].id, cohort.enrolments[0].id
+    url = f"/pelatihan/angkatan/{cohort_id}/sesi/{session_id}/presensi"
+    stale = _opened(client, url)  # this phone opened the grid …
+    _grid(client, cohort_id, session_id, {enrolment_id: "present"})  # … another saved first
+    response = client.post(
+        url, data={"version": stale, f"e{enrolment_id}": "absent"}, follow_redirects=True
+    )
+    assert "sudah diubah oleh Trainer Pagi" in _text(response)
+    with app.app_context():
+        from harkat.training.models import Attendance
+
+        assert db.session.scalar(sa.select(Attendance.status)) == AttendanceStatus.PRESENT
