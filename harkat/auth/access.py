@@ -37,6 +37,17 @@ def roles(*allowed: Role) -> Callable[[Callable], Callable]:
     return mark
 
 
+def current_actor():
+    """The signed-in user as a plain model object, to hand to services as the actor."""
+    return current_user._get_current_object()
+
+
+def hide_from_bank_officers() -> None:
+    """Answer 404 to bank officers: case data is not theirs to see, not even that it exists."""
+    if current_user.role == Role.BANK_OFFICER:
+        abort(404)
+
+
 def view_access(view: Callable | None) -> tuple[bool, frozenset[Role] | None]:
     """Return ``(is_public, allowed_roles)`` declared on a view function."""
     if view is None:

@@ -16,12 +16,11 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from harkat.audit import services as audit
-from harkat.auth.access import roles
-from harkat.auth.models import Role, User
+from harkat.auth.access import current_actor, roles
+from harkat.auth.models import Role
 from harkat.core.dates import JAKARTA
 from harkat.errors import StopValidation
 from harkat.extensions import db
@@ -39,14 +38,10 @@ EDITORS = (Role.ADMIN, Role.FACILITATOR)
 VISITS_PER_PAGE = 10
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 def _entrepreneur_or_404(entrepreneur_id: int) -> Entrepreneur:
     """Bank officers and facilitators of other kecamatan get 404, like any out-of-scope record."""
     try:
-        return registration.get_entrepreneur(db.session, entrepreneur_id, _user())
+        return registration.get_entrepreneur(db.session, entrepreneur_id, current_actor())
     except registration.NotFound:
         abort(404)
 
@@ -71,7 +66,7 @@ def _render(
     milestone_form: MilestoneForm | None = None,
 ):
     """Render the page; a form passed in (after a refused submit) keeps its input and errors."""
-    user = _user()
+    user = current_actor()
     incubation = services.get_incubation(db.session, entrepreneur.id)
     if stage_form is None:
         stage_form = StageForm(formdata=None, obj=incubation)
@@ -142,7 +137,7 @@ def set_stage(entrepreneur_id: int):
                     baseline_monthly_revenue=form.baseline_monthly_revenue.data,
                     started_on=form.started_on.data,
                 ),
-                _user(),
+                current_actor(),
                 expected_version=int(version) if version.isdigit() else 0,
             ),
         )
@@ -173,7 +168,7 @@ def add_visit(entrepreneur_id: int):
                     follow_up=form.follow_up.data or "",
                     photo=photo,
                 ),
-                _user(),
+                current_actor(),
                 upload_dir=current_app.config["UPLOAD_DIR"],
                 max_photo_bytes=_photo_limit(),
             ),
@@ -216,7 +211,7 @@ def record_milestone(entrepreneur_id: int):
                 services.MilestoneData(
                     kind=kind, achieved_on=form.achieved_on.data, note=form.note.data or ""
                 ),
-                _user(),
+                current_actor(),
             ),
         )
         if saved:
@@ -234,7 +229,7 @@ def clear_milestone(entrepreneur_id: int):
     if not form.validate_on_submit() or kind is None:
         abort(400)
     try:
-        cleared = services.clear_milestone(db.session, entrepreneur, kind, _user())
+        cleared = services.clear_milestone(db.session, entrepreneur, kind, current_actor())
     except StopValidation as error:
         db.session.rollback()
         for reasons in error.reasons.values():

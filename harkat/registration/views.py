@@ -21,12 +21,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
 from harkat.audit import services as audit
-from harkat.auth.access import roles
+from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
@@ -69,26 +68,16 @@ EDITORS = (Role.ADMIN, Role.FACILITATOR)
 SEARCH_KEY = "entrepreneur_search"
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _no_bank_officers() -> None:
-    """Bank officers see no one here; like any out-of-scope record, the answer is 404."""
-    if current_user.role == Role.BANK_OFFICER:
-        abort(404)
-
-
 def _entrepreneur_or_404(entrepreneur_id: int) -> Entrepreneur:
     try:
-        return services.get_entrepreneur(db.session, entrepreneur_id, _user())
+        return services.get_entrepreneur(db.session, entrepreneur_id, current_actor())
     except services.NotFound:
         abort(404)
 
 
 def _group_or_404(group_id: int) -> Group:
     try:
-        return services.get_group(db.session, group_id, _user())
+        return services.get_group(db.session, group_id, current_actor())
     except services.NotFound:
         abort(404)
 
@@ -132,8 +121,8 @@ def _filters() -> services.EntrepreneurFilter:
 def index():
     """List entrepreneurs in scope; the search text travels by POST and stays in the session,
     so names and NIKs never appear in URLs or server logs."""
-    _no_bank_officers()
-    user = _user()
+    hide_from_bank_officers()
+    user = current_actor()
     filters = _filters()
     page = db.paginate(
         services.search_entrepreneurs(user, filters),
@@ -176,7 +165,7 @@ def index():
 @bp.post("/pelaku-usaha/cari")
 @roles(*READERS)
 def search():
-    _no_bank_officers()
+    hide_from_bank_officers()
     form = SearchForm()
     if form.validate_on_submit():
         session[SEARCH_KEY] = (form.q.data or "").strip()
@@ -191,7 +180,7 @@ def search():
 
 def _entrepreneur_form(entrepreneur: Entrepreneur | None = None) -> EntrepreneurForm:
     form = EntrepreneurForm(obj=entrepreneur)
-    form.kelurahan_code.choices = kelurahan_choices(_kelurahan_rows(_user()))
+    form.kelurahan_code.choices = kelurahan_choices(_kelurahan_rows(current_actor()))
     if request.method == "GET" and entrepreneur is not None:
         form.gender.data = entrepreneur.gender.value
         form.education.data = entrepreneur.education.value if entrepreneur.education else ""
@@ -234,7 +223,9 @@ def create():
     if form.validate_on_submit():
         saved, result = save_form(
             form,
-            lambda: services.register_entrepreneur(db.session, _entrepreneur_data(form), _user()),
+            lambda: services.register_entrepreneur(
+                db.session, _entrepreneur_data(form), current_actor()
+            ),
         )
         if saved:
             entrepreneur, warnings = result
@@ -252,7 +243,7 @@ def create():
 @roles(*READERS)
 def detail(entrepreneur_id: int):
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
-    user = _user()
+    user = current_actor()
     audit.record_now(db.engine, "view", entity=entrepreneur)
     membership = services.active_membership(db.session, entrepreneur.id)
     past_groups = db.session.scalars(
@@ -292,7 +283,7 @@ def edit(entrepreneur_id: int):
                 db.session,
                 entrepreneur,
                 _entrepreneur_data(form),
-                _user(),
+                current_actor(),
                 expected_version=version_of(form),
             ),
         )
@@ -324,8 +315,8 @@ def consent_pdf(entrepreneur_id: int):
 @roles(*READERS)
 def export(fmt: str):
     """Export the filtered list; NIKs are masked for everyone but admins; audited."""
-    _no_bank_officers()
-    user = _user()
+    hide_from_bank_officers()
+    user = current_actor()
     filters = _filters()
     query = services.search_entrepreneurs(user, filters).options(
         selectinload(Entrepreneur.kelurahan), selectinload(Entrepreneur.kecamatan)
@@ -403,7 +394,7 @@ def import_upload():
         else:
             token = PENDING.save(data, filename=filename)
             try:
-                results = importer.preview(db.session, frame, _user())
+                results = importer.preview(db.session, frame, current_actor())
             finally:
                 db.session.rollback()
             return _render_preview(token, filename, results)
@@ -439,11 +430,11 @@ def import_commit(token: str):
     if not form.validate_on_submit():
         abort(400)
     frame = importer.read_table(data, meta["filename"])
-    results = importer.preview(db.session, frame, _user())
+    results = importer.preview(db.session, frame, current_actor())
     summary = importer.commit(
         db.session,
         results,
-        _user(),
+        current_actor(),
         all_or_nothing=form.all_or_nothing.data,
         update_existing=form.update_existing.data,
         filename=meta["filename"],
@@ -535,7 +526,7 @@ def business(entrepreneur_id: int, business_id: int | None):
                 db.session,
                 entrepreneur,
                 _business_data(form),
-                _user(),
+                current_actor(),
                 record,
                 expected_version=version_of(form) if record is not None else None,
             ),
@@ -562,7 +553,7 @@ def consent(entrepreneur_id: int):
             getattr(form, purpose.value).data = bool(held and held.is_granted)
     if form.validate_on_submit():
         decisions = {purpose: bool(getattr(form, purpose.value).data) for purpose in ConsentPurpose}
-        rows = services.record_consents(db.session, entrepreneur, decisions, _user())
+        rows = services.record_consents(db.session, entrepreneur, decisions, current_actor())
         db.session.commit()
         flash(
             "Persetujuan dicatat." if rows else "Tidak ada perubahan persetujuan.",
@@ -585,8 +576,8 @@ def consent(entrepreneur_id: int):
 @bp.get("/kelompok")
 @roles(*READERS)
 def groups():
-    _no_bank_officers()
-    user = _user()
+    hide_from_bank_officers()
+    user = current_actor()
     query = (
         sa.select(Group)
         .where(services.scope_condition(user, Group.kecamatan_code))
@@ -631,7 +622,7 @@ def groups():
 
 def _group_form(group: Group | None = None) -> GroupForm:
     form = GroupForm(obj=group)
-    form.kelurahan_code.choices = kelurahan_choices(_kelurahan_rows(_user()))
+    form.kelurahan_code.choices = kelurahan_choices(_kelurahan_rows(current_actor()))
     if request.method == "GET" and group is not None:
         form.status.data = group.status.value
         form.version.data = str(group.version)
@@ -655,7 +646,7 @@ def create_group():
     if form.validate_on_submit():
         saved, group = save_form(
             form,
-            lambda: services.save_group(db.session, _group_data(form), _user()),
+            lambda: services.save_group(db.session, _group_data(form), current_actor()),
         )
         if saved:
             flash(f"Kelompok {group.name} dibuat. Tambahkan anggota dan tunjuk ketua.", "success")
@@ -674,7 +665,7 @@ def edit_group(group_id: int):
             lambda: services.save_group(
                 db.session,
                 _group_data(form),
-                _user(),
+                current_actor(),
                 group,
                 expected_version=version_of(form),
             ),
@@ -691,7 +682,7 @@ def _candidates(group: Group, text: str) -> list[Entrepreneur]:
         GroupMembership.entrepreneur_id == Entrepreneur.id, GroupMembership.left_on.is_(None)
     )
     query = services.search_entrepreneurs(
-        _user(), services.EntrepreneurFilter(q=text, kecamatan=group.kecamatan_code)
+        current_actor(), services.EntrepreneurFilter(q=text, kecamatan=group.kecamatan_code)
     ).where(~in_group.exists(), Entrepreneur.status == EntrepreneurStatus.ACTIVE)
     return db.session.scalars(query.limit(30)).all()
 
@@ -700,9 +691,9 @@ def _candidates(group: Group, text: str) -> list[Entrepreneur]:
 @roles(*READERS)
 def group(group_id: int):
     """Group page: members and their history; editors add members picked from a search."""
-    _no_bank_officers()
+    hide_from_bank_officers()
     group = _group_or_404(group_id)
-    user = _user()
+    user = current_actor()
     search_form = SearchForm(prefix="cari")
     candidates: list[Entrepreneur] = []
     searched = False
@@ -738,7 +729,7 @@ def add_members(group_id: int):
         flash("Pilih minimal satu pelaku usaha untuk ditambahkan.", "warning")
     else:
         try:
-            rows = services.add_members(db.session, group, ids, _user())
+            rows = services.add_members(db.session, group, ids, current_actor())
         except StopValidation as error:
             db.session.rollback()
             for reasons in error.reasons.values():
@@ -760,7 +751,7 @@ def remove_member(group_id: int):
         return redirect(url_for("registration.group", group_id=group.id))
     try:
         member_id = record_id(form.entrepreneur_id.data)
-        services.remove_member(db.session, group, member_id, form.reason.data, _user())
+        services.remove_member(db.session, group, member_id, form.reason.data, current_actor())
     except (ValueError, services.NotFound):
         abort(404)
     except StopValidation as error:
@@ -784,7 +775,7 @@ def set_chair(group_id: int):
         flash("Pilih ketua dari anggota aktif.", "danger")
     else:
         try:
-            services.set_chair(db.session, group, int(chair), _user())
+            services.set_chair(db.session, group, int(chair), current_actor())
         except StopValidation as error:
             db.session.rollback()
             flash(error.reasons["chair"][0], "danger")

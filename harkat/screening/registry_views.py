@@ -17,14 +17,13 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.utils import secure_filename
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from harkat.auth.access import roles
-from harkat.auth.models import Role, User
+from harkat.auth.access import current_actor, roles
+from harkat.auth.models import Role
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, apply_errors, choices, save_form
@@ -35,10 +34,6 @@ from harkat.screening.registry import LenderData, LenderIndex, LenderStatus, Lic
 bp = Blueprint("lenders", __name__, url_prefix="/admin/pemberi-pinjaman")
 
 #: Uploaded files wait this long for confirmation before they are swept away.
-
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 # --------------------------------------------------------------------------- forms
@@ -147,7 +142,8 @@ def edit(lender_id: int | None):
             form.checked_on.data = registry.today()
     if form.validate_on_submit():
         saved, saved_lender = save_form(
-            form, lambda: registry.save_lender(db.session, _lender_data(form), _user(), lender)
+            form,
+            lambda: registry.save_lender(db.session, _lender_data(form), current_actor(), lender),
         )
         if saved:
             flash(f"{saved_lender.name} disimpan di daftar pemberi pinjaman.", "success")
@@ -214,7 +210,7 @@ def import_upload():
                 db.session,
                 data,
                 filename,
-                _user(),
+                current_actor(),
                 checked_on_default=form.checked_on.data,
                 dry_run=True,
             )
@@ -250,7 +246,7 @@ def import_commit(token: str):
             db.session,
             data,
             meta["filename"],
-            _user(),
+            current_actor(),
             checked_on_default=_checked_on_default(meta),
         )
     except StopValidation as error:

@@ -14,11 +14,10 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user
 
 from harkat.audit import services as audit
-from harkat.auth.access import roles
-from harkat.auth.models import Role, User
+from harkat.auth.access import current_actor, roles
+from harkat.auth.models import Role
 from harkat.core import uploads
 from harkat.database import utcnow
 from harkat.errors import StopValidation
@@ -34,20 +33,16 @@ READERS = (Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
 EDITORS = (Role.ADMIN, Role.FACILITATOR)
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
 def _entrepreneur_or_404(entrepreneur_id: int):
     try:
-        return registration.get_entrepreneur(db.session, entrepreneur_id, _user())
+        return registration.get_entrepreneur(db.session, entrepreneur_id, current_actor())
     except registration.NotFound:
         abort(404)
 
 
 def _screening_or_404(screening_id: int):
     try:
-        return services.get_screening(db.session, screening_id, _user())
+        return services.get_screening(db.session, screening_id, current_actor())
     except registration.NotFound:
         abort(404)
 
@@ -144,7 +139,7 @@ def create(entrepreneur_id: int):
                 db.session,
                 entrepreneur,
                 data,
-                _user(),
+                current_actor(),
                 upload_dir=current_app.config["UPLOAD_DIR"],
                 max_upload_bytes=current_app.config["MAX_UPLOAD_BYTES"],
             )
@@ -172,7 +167,7 @@ def show(screening_id: int):
         pathway_title=pathway_title,
         steps=steps,
         history=services.history(db.session, screening.entrepreneur_id),
-        can_edit=registration.can_edit(_user()),
+        can_edit=registration.can_edit(current_actor()),
         help_lines=documents.HELP_LINES,
     )
 

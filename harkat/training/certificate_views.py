@@ -18,13 +18,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from harkat.audit import services as audit
-from harkat.auth.access import public, roles
-from harkat.auth.models import Role, User
+from harkat.auth.access import current_actor, hide_from_bank_officers, public, roles
+from harkat.auth.models import Role
 from harkat.core.dates import JAKARTA
 from harkat.errors import StopValidation
 from harkat.extensions import db
@@ -49,23 +48,15 @@ class RevokeCertificateForm(Form):
     )
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _no_bank_officers() -> None:
-    """Bank officers see no cohorts; like any out-of-scope record, the answer is 404."""
-    if current_user.role == Role.BANK_OFFICER:
-        abort(404)
-
-
 def _certificate_or_404(certificate_id: int) -> Certificate:
     """Return the certificate if its holder lies in the user's scope."""
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         abort(404)
     try:
-        registration.get_entrepreneur(db.session, certificate.enrolment.entrepreneur_id, _user())
+        registration.get_entrepreneur(
+            db.session, certificate.enrolment.entrepreneur_id, current_actor()
+        )
     except registration.NotFound:
         abort(404)
     return certificate
@@ -125,7 +116,7 @@ def revoke(certificate_id: int):
         flash("Tuliskan alasan pencabutan sertifikat (maksimal 300 karakter).", "danger")
         return redirect(url_for("training.cohort", cohort_id=cohort_id))
     try:
-        certificates.revoke_certificate(db.session, certificate, form.reason.data, _user())
+        certificates.revoke_certificate(db.session, certificate, form.reason.data, current_actor())
     except StopValidation as error:
         db.session.rollback()
         for reasons in error.reasons.values():
@@ -176,8 +167,8 @@ def _years() -> range:
 @roles(*READERS)
 def index():
     """Attendance, graduation and test scores per cohort and per course."""
-    _no_bank_officers()
-    user = _user()
+    hide_from_bank_officers()
+    user = current_actor()
     filters = _filters()
     kecamatan = db.session.scalars(
         sa.select(Kecamatan)
@@ -201,8 +192,8 @@ def index():
 @roles(*READERS)
 def export():
     """The same report as a workbook, with the same filters; audited."""
-    _no_bank_officers()
-    user = _user()
+    hide_from_bank_officers()
+    user = current_actor()
     filters = _filters()
     cohort_rows = reports.cohort_rows(db.session, user, filters)
     course_rows = reports.course_rows(db.session, user, filters)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from harkat.auth.access import roles
-from harkat.auth.models import Role, User
+from harkat.auth.access import current_actor, hide_from_bank_officers, roles
+from harkat.auth.models import Role
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, choices, record_id, save_form, version_of
@@ -41,25 +40,16 @@ READERS = (Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
 EDITORS = (Role.ADMIN, Role.FACILITATOR)
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _no_bank_officers() -> None:
-    if current_user.role == Role.BANK_OFFICER:
-        abort(404)
-
-
 def _cohort_or_404(cohort_id: int) -> Cohort:
     try:
-        return services.get_cohort(db.session, cohort_id, _user())
+        return services.get_cohort(db.session, cohort_id, current_actor())
     except registration.NotFound:
         abort(404)
 
 
 def _enrolment_or_404(enrolment_id: int) -> Enrolment:
     try:
-        return services.get_enrolment(db.session, enrolment_id, _user())
+        return services.get_enrolment(db.session, enrolment_id, current_actor())
     except registration.NotFound:
         abort(404)
 
@@ -105,8 +95,8 @@ def _act(action, success: str):
 @roles(*READERS)
 def index():
     """Cohorts in the user's area, newest first, filtered by status, course and kecamatan."""
-    _no_bank_officers()
-    user = _user()
+    hide_from_bank_officers()
+    user = current_actor()
     query = (
         sa.select(Cohort)
         .where(registration.scope_condition(user, Cohort.kecamatan_code))
@@ -150,7 +140,7 @@ def index():
 
 
 def _cohort_form(cohort: Cohort | None = None) -> CohortForm:
-    user = _user()
+    user = current_actor()
     form = CohortForm(obj=cohort)
     courses = db.session.scalars(
         sa.select(Course).where(Course.is_active).order_by(Course.title)
@@ -190,7 +180,7 @@ def create_cohort():
     form = _cohort_form()
     if form.validate_on_submit():
         saved, cohort = save_form(
-            form, lambda: services.save_cohort(db.session, _cohort_data(form), _user())
+            form, lambda: services.save_cohort(db.session, _cohort_data(form), current_actor())
         )
         if saved:
             flash(f"Angkatan {cohort.name} dibuat. Tambahkan jadwal sesi dan peserta.", "success")
@@ -209,7 +199,7 @@ def edit_cohort(cohort_id: int):
             lambda: services.save_cohort(
                 db.session,
                 _cohort_data(form),
-                _user(),
+                current_actor(),
                 cohort,
                 expected_version=version_of(form),
             ),
@@ -226,7 +216,7 @@ def _candidates(cohort: Cohort, text: str) -> list[Entrepreneur]:
         Enrolment.cohort_id == cohort.id, Enrolment.status != EnrolmentStatus.WITHDRAWN
     )
     query = registration.search_entrepreneurs(
-        _user(), registration.EntrepreneurFilter(q=text)
+        current_actor(), registration.EntrepreneurFilter(q=text)
     ).where(Entrepreneur.id.not_in(in_cohort), Entrepreneur.status == EntrepreneurStatus.ACTIVE)
     return db.session.scalars(query.limit(40)).all()
 
@@ -235,9 +225,9 @@ def _candidates(cohort: Cohort, text: str) -> list[Entrepreneur]:
 @roles(*READERS)
 def cohort(cohort_id: int):
     """Everything about a cohort on one page; editors search here for people to enrol."""
-    _no_bank_officers()
+    hide_from_bank_officers()
     cohort = _cohort_or_404(cohort_id)
-    user = _user()
+    user = current_actor()
     can_edit = registration.can_edit(user) and cohort.status != CohortStatus.CLOSED
     search_form = SearchForm(prefix="cari")
     candidates: list[Entrepreneur] | None = None
@@ -301,7 +291,7 @@ def add_session(cohort_id: int):
                 cohort,
                 form.held_on.data,
                 form.topic.data,
-                _user(),
+                current_actor(),
                 form.starts_at.data,
                 form.ends_at.data,
             ),
@@ -317,7 +307,7 @@ def remove_session(cohort_id: int, session_id: int):
     meeting = db.session.get(CohortSession, session_id)
     if meeting is None or meeting.cohort_id != cohort.id or not Form().validate_on_submit():
         abort(404)
-    _act(lambda: services.remove_session(db.session, meeting, _user()), "Sesi dihapus.")
+    _act(lambda: services.remove_session(db.session, meeting, current_actor()), "Sesi dihapus.")
     return redirect(url_for("training.cohort", cohort_id=cohort.id) + "#sesi")
 
 
@@ -332,7 +322,8 @@ def enrol(cohort_id: int):
         flash("Pilih minimal satu pelaku usaha.", "warning")
     else:
         rows = _act(
-            lambda: services.enrol(db.session, cohort, ids, _user()), "Pendaftaran disimpan."
+            lambda: services.enrol(db.session, cohort, ids, current_actor()),
+            "Pendaftaran disimpan.",
         )
         if rows:
             waiting = sum(1 for r in rows if r.status == EnrolmentStatus.WAITLISTED)
@@ -351,11 +342,11 @@ def enrol_group(cohort_id: int):
         flash("Pilih kelompok yang akan didaftarkan.", "danger")
     else:
         try:
-            group = registration.get_group(db.session, int(group_id), _user())
+            group = registration.get_group(db.session, int(group_id), current_actor())
         except registration.NotFound:
             abort(404)
         _act(
-            lambda: services.enrol_group(db.session, cohort, group, _user()),
+            lambda: services.enrol_group(db.session, cohort, group, current_actor()),
             f"Anggota kelompok {group.name} didaftarkan.",
         )
     return redirect(url_for("training.cohort", cohort_id=cohort.id) + "#peserta")
@@ -370,7 +361,7 @@ def withdraw(enrolment_id: int):
         flash("Tuliskan alasan mengundurkan diri.", "danger")
     else:
         promoted = _act(
-            lambda: services.withdraw(db.session, enrolment, form.reason.data, _user()),
+            lambda: services.withdraw(db.session, enrolment, form.reason.data, current_actor()),
             f"{enrolment.entrepreneur.full_name} dicatat mengundurkan diri.",
         )
         for row in promoted or []:
@@ -383,7 +374,9 @@ def withdraw(enrolment_id: int):
 def start(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     if Form().validate_on_submit():
-        _act(lambda: services.start_cohort(db.session, cohort, _user()), "Angkatan dimulai.")
+        _act(
+            lambda: services.start_cohort(db.session, cohort, current_actor()), "Angkatan dimulai."
+        )
     return redirect(url_for("training.cohort", cohort_id=cohort.id))
 
 
@@ -394,7 +387,7 @@ def close(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     if Form().validate_on_submit():
         tally = _act(
-            lambda: services.close_cohort(db.session, cohort, _user(), _signatory()),
+            lambda: services.close_cohort(db.session, cohort, current_actor(), _signatory()),
             "Angkatan ditutup dan hasil setiap peserta dihitung.",
         )
         if tally:
@@ -416,7 +409,7 @@ def correct(enrolment_id: int):
                 enrolment,
                 TrainingResult(form.result.data),
                 form.reason.data,
-                _user(),
+                current_actor(),
                 _signatory(),
             ),
             f"Hasil {enrolment.entrepreneur.full_name} dikoreksi.",
@@ -431,7 +424,7 @@ def correct(enrolment_id: int):
 @roles(*READERS)
 def attendance(cohort_id: int, session_id: int):
     """The attendance grid: every enrolee on one screen, saved in one submit."""
-    _no_bank_officers()
+    hide_from_bank_officers()
     cohort = _cohort_or_404(cohort_id)
     meeting = db.session.get(CohortSession, session_id)
     if meeting is None or meeting.cohort_id != cohort.id:
@@ -444,7 +437,7 @@ def attendance(cohort_id: int, session_id: int):
         )
     }
     form = Form()
-    editable = registration.can_edit(_user()) and cohort.status != CohortStatus.CLOSED
+    editable = registration.can_edit(current_actor()) and cohort.status != CohortStatus.CLOSED
     if request.method == "POST":
         if not editable:
             abort(403)
@@ -457,7 +450,7 @@ def attendance(cohort_id: int, session_id: int):
             missing = len(seated) - len(statuses)
             changed = _act(
                 lambda: services.record_attendance(
-                    db.session, meeting, statuses, _user(), _opened_version()
+                    db.session, meeting, statuses, current_actor(), _opened_version()
                 ),
                 f"Presensi {len(statuses)} peserta disimpan.",
             )
@@ -490,7 +483,7 @@ def scores(cohort_id: int):
             e.id: (request.form.get(f"pre{e.id}"), request.form.get(f"post{e.id}")) for e in seated
         }
         try:
-            services.record_scores(db.session, cohort, typed, _user(), _opened_version())
+            services.record_scores(db.session, cohort, typed, current_actor(), _opened_version())
         except StaleObjectError as error:
             db.session.rollback()
             errors = [str(error)]
@@ -534,7 +527,7 @@ def edit_course(course_id: int | None):
             is_active=form.is_active.data,
         )
         saved, course = save_form(
-            form, lambda: services.save_course(db.session, data, _user(), course)
+            form, lambda: services.save_course(db.session, data, current_actor(), course)
         )
         if saved:
             flash(f"Kursus {course.title} disimpan.", "success")
