@@ -24,12 +24,14 @@ from flask import (
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
+from harkat import downloads
 from harkat.audit import services as audit
 from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
 from harkat.database import utcnow
+from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors, choices, record_id, save_form, version_of
@@ -299,15 +301,12 @@ def edit(entrepreneur_id: int):
 def consent_pdf(entrepreneur_id: int):
     """The consent form to print and sign, filled with the entrepreneur's identity."""
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
-    pdf = documents.consent_form_pdf(entrepreneur, utcnow())
-    audit.record_now(
-        db.engine, "download", entity=entrepreneur, changes={"file": "formulir persetujuan"}
-    )
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"persetujuan-{entrepreneur.registration_number}.pdf",
+    return send_attachment(
+        documents.consent_form_pdf(entrepreneur, utcnow()),
+        f"persetujuan-{entrepreneur.registration_number}.pdf",
+        downloads.PDF,
+        entity=entrepreneur,
+        changes={"file": "formulir persetujuan"},
     )
 
 
@@ -338,29 +337,24 @@ def export(fmt: str):
         for e in entrepreneurs
     ]
     frame = documents.export_frame(rows, mask=user.role != Role.ADMIN)
-    audit.record_now(
-        db.engine,
-        "export",
-        entity_type="entrepreneurs",
-        changes={"format": fmt, "rows": len(rows), "filters": asdict(filters)},
-    )
     stamp = datetime.now(JAKARTA).strftime("%Y%m%d-%H%M")
     if fmt == "csv":
-        data, mimetype = documents.frame_to_csv(frame), "text/csv"
+        data, mimetype = documents.frame_to_csv(frame), downloads.CSV
     else:
-        data = documents.frame_to_xlsx(frame)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return send_file(
-        io.BytesIO(data),
-        mimetype=mimetype,
-        as_attachment=True,
-        download_name=f"pelaku-usaha-{stamp}.{fmt}",
+        data, mimetype = documents.frame_to_xlsx(frame), downloads.XLSX
+    return send_attachment(
+        data,
+        f"pelaku-usaha-{stamp}.{fmt}",
+        mimetype,
+        action="export",
+        entity_type="entrepreneurs",
+        changes={"format": fmt, "rows": len(rows), "filters": asdict(filters)},
     )
 
 
 # --------------------------------------------------------------------------- import
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 PREVIEW_ROWS = 300
 
 
@@ -372,7 +366,7 @@ PENDING = PendingUploads("imports")
 def import_template():
     return send_file(
         io.BytesIO(importer.template_workbook()),
-        mimetype=XLSX_MIMETYPE,
+        mimetype=downloads.XLSX,
         as_attachment=True,
         download_name="templat-impor-pelaku-usaha.xlsx",
     )
@@ -457,17 +451,12 @@ def import_result(token: str):
     path = PENDING.path(token, ".result.xlsx")
     if not path.exists():
         abort(404)
-    audit.record_now(
-        db.engine,
-        "download",
+    return send_attachment(
+        path.read_bytes(),
+        f"hasil-impor-{Path(meta['filename']).stem}.xlsx",
+        downloads.XLSX,
         entity_type="entrepreneurs",
         changes={"file": f"hasil impor {meta['filename']}"},
-    )
-    return send_file(
-        io.BytesIO(path.read_bytes()),
-        mimetype=XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=f"hasil-impor-{Path(meta['filename']).stem}.xlsx",
     )
 
 

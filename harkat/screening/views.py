@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     Blueprint,
     abort,
@@ -15,11 +13,13 @@ from flask import (
     url_for,
 )
 
+from harkat import downloads
 from harkat.audit import services as audit
 from harkat.auth.access import current_actor, roles
 from harkat.auth.models import Role
 from harkat.core import uploads
 from harkat.database import utcnow
+from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.registration import services as registration
@@ -177,13 +177,12 @@ def show(screening_id: int):
 def counseling_sheet(screening_id: int):
     """The counseling sheet to print and give the entrepreneur."""
     screening = _screening_or_404(screening_id)
-    pdf = documents.counseling_pdf(screening, utcnow())
-    audit.record_now(db.engine, "download", entity=screening, changes={"file": "lembar konseling"})
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"konseling-{screening.entrepreneur.registration_number}-{screening.id}.pdf",
+    return send_attachment(
+        documents.counseling_pdf(screening, utcnow()),
+        f"konseling-{screening.entrepreneur.registration_number}-{screening.id}.pdf",
+        downloads.PDF,
+        entity=screening,
+        changes={"file": "lembar konseling"},
     )
 
 

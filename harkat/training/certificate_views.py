@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import asdict
 from datetime import datetime
 
@@ -15,16 +14,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from harkat.audit import services as audit
+from harkat import downloads
 from harkat.auth.access import current_actor, hide_from_bank_officers, public, roles
 from harkat.auth.models import Role
 from harkat.core.dates import JAKARTA
+from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, record_id
@@ -37,7 +36,6 @@ bp = Blueprint("certificates", __name__)
 reports_bp = Blueprint("training_reports", __name__)
 
 READERS = (Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RevokeCertificateForm(Form):
@@ -93,15 +91,12 @@ def pdf(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     if not certificate.is_valid:
         abort(404)
-    data = certificates.certificate_pdf(certificate, verify_url(certificate.token))
-    audit.record_now(
-        db.engine, "download", entity=certificate, changes={"file": "sertifikat BALIKAT"}
-    )
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"sertifikat-{certificate.number.replace('/', '-')}.pdf",
+    return send_attachment(
+        certificates.certificate_pdf(certificate, verify_url(certificate.token)),
+        f"sertifikat-{certificate.number.replace('/', '-')}.pdf",
+        downloads.PDF,
+        entity=certificate,
+        changes={"file": "sertifikat BALIKAT"},
     )
 
 
@@ -198,9 +193,12 @@ def export():
     cohort_rows = reports.cohort_rows(db.session, user, filters)
     course_rows = reports.course_rows(db.session, user, filters)
     data = reports.report_workbook(cohort_rows, course_rows)
-    audit.record_now(
-        db.engine,
-        "export",
+    stamp = datetime.now(JAKARTA).strftime("%Y%m%d-%H%M")
+    return send_attachment(
+        data,
+        f"laporan-pelatihan-{stamp}.xlsx",
+        downloads.XLSX,
+        action="export",
         entity_type="cohorts",
         changes={
             "format": "xlsx",
@@ -208,11 +206,4 @@ def export():
             "rows": len(cohort_rows),
             "filters": asdict(filters),
         },
-    )
-    stamp = datetime.now(JAKARTA).strftime("%Y%m%d-%H%M")
-    return send_file(
-        io.BytesIO(data),
-        mimetype=XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=f"laporan-pelatihan-{stamp}.xlsx",
     )
