@@ -113,6 +113,7 @@ def register_models() -> None:
     import harkat.auth.models
     import harkat.incubation.models
     import harkat.reference.models
+    import harkat.referrals.models
     import harkat.registration.models
     import harkat.screening.models
     import harkat.screening.registry

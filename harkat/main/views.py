@@ -11,6 +11,8 @@ from harkat.auth.access import public, roles
 from harkat.auth.models import Role, User
 from harkat.extensions import db
 from harkat.reference.models import Bank, Course, Kecamatan, Kelurahan, Scheme
+from harkat.referrals import services as referrals
+from harkat.referrals.transitions import ReferralStatus
 
 bp = Blueprint("main", __name__)
 
@@ -47,8 +49,14 @@ def home():
         from harkat.screening.services import expiring_for
 
         context["expiring"] = expiring_for(db.session, current_user)
+        context["needs_info"] = db.session.scalars(
+            referrals.queue_query(
+                current_user, referrals.QueueFilter(status=ReferralStatus.NEEDS_INFO)
+            ).limit(20)
+        ).all()
     elif current_user.role == Role.BANK_OFFICER:
         context["bank"] = current_user.bank
+        context["desk"] = referrals.desk_summary(db.session, current_user)
     else:
         context["banks"] = db.session.scalars(
             sa.select(Bank).where(Bank.is_active).order_by(Bank.name)

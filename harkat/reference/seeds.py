@@ -70,3 +70,13 @@ LENDER_CATEGORIES = [
     ("keluarga", "Keluarga / teman", False, False, False),
     ("lainnya", "Lainnya", False, False, False),
 ]
+
+#: Reason codes a bank gives when it rejects a referral; admins may add more.
+REJECTION_REASONS = [
+    ("slik", "SLIK bermasalah"),
+    ("kapasitas", "Kapasitas bayar tidak cukup"),
+    ("dokumen", "Dokumen tidak valid"),
+    ("usaha", "Usaha tidak layak"),
+    ("domisili", "Domisili di luar wilayah layanan"),
+    ("lainnya", "Lainnya"),
+]

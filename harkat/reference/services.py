@@ -36,6 +36,7 @@ class SeedResult:
     schemes: int = 0
     courses: int = 0
     lender_categories: int = 0
+    rejection_reasons: int = 0
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -116,6 +117,14 @@ def seed_reference(session: Session) -> SeedResult:
         category.is_online = is_online
         category.is_high_cost = is_high_cost
         category.sort_order = order
+
+    from harkat.referrals.models import RejectionReason
+
+    reason_codes = set(session.scalars(sa.select(RejectionReason.code)))
+    for order, (code, label) in enumerate(seeds.REJECTION_REASONS):
+        if code not in reason_codes:
+            session.add(RejectionReason(code=code, label=label, sort_order=order))
+            result.rejection_reasons += 1
     session.flush()
     return result
 

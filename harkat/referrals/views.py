@@ -1,22 +1,93 @@
-"""The loan calculator facilitators use while counseling (referral pages build on it)."""
+"""Referral pages: the calculator, drafting with the live checklist, documents, the bank's
+desk and its actions, the packet PDF, loans and monthly repayment reports."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+import io
 
-from harkat.auth.access import roles
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from harkat import downloads
+from harkat.audit import services as audit
+from harkat.auth.access import current_actor, public, roles
 from harkat.auth.models import Role
+from harkat.core import uploads
+from harkat.database import utcnow
+from harkat.downloads import send_attachment
+from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
-from harkat.reference.models import LoanMethod, Scheme
-from harkat.referrals.forms import CalculatorForm
+from harkat.forms import apply_errors, record_id, save_form, version_of
+from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
+from harkat.referrals import packet as packets
+from harkat.referrals import services
+from harkat.referrals.forms import (
+    ActionForm,
+    CalculatorForm,
+    DisbursementForm,
+    DocumentForm,
+    ExemptionForm,
+    LoanImportForm,
+    LoanReportForm,
+    MessageForm,
+    ReferralForm,
+    RejectionReasonForm,
+    RemoveDocumentForm,
+)
+from harkat.referrals.gates import DocumentKind, Gate, gates_from_snapshot, member_dsr
 from harkat.referrals.loans import LoanInputError, schedule
+from harkat.referrals.models import (
+    COLLECTABILITY_LABELS,
+    Loan,
+    LoanPurpose,
+    Referral,
+    RejectionReason,
+)
+from harkat.referrals.transitions import (
+    WAITING_FOR_BANK,
+    Action,
+    ReferralStatus,
+    available_actions,
+)
+from harkat.registration import services as registration
 
 bp = Blueprint("referrals", __name__)
 
+EVERYONE = (Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
+EDITORS = (Role.ADMIN, Role.FACILITATOR)
+CASE_WORKERS = (Role.ADMIN, Role.FACILITATOR, Role.BANK_OFFICER)
+
+
+@bp.app_context_processor
+def inject_notifications():
+    """Counts for the navigation: info requests (facilitators), new submissions (banks)."""
+
+    def referral_notifications() -> int:
+        user = current_actor()
+        if user is None or not getattr(user, "is_authenticated", False):
+            return 0
+        return sum(services.notification_counts(db.session, user).values())
+
+    return {"referral_notifications": referral_notifications}
+
+
+# --------------------------------------------------------------------------- calculator
+
 
 @bp.get("/kalkulator-pinjaman")
-@roles(Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
+@roles(*EVERYONE)
 def calculator():
     """Schedule, totals, effective rate and amount in words; anuitas and flat side by side."""
     form = CalculatorForm(request.args if request.args else None)
@@ -50,3 +121,866 @@ def calculator():
         comparison=comparison,
         schemes=schemes.all(),
     )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _referral_or_404(referral_id: int) -> Referral:
+    try:
+        return services.get_referral(db.session, referral_id, current_actor())
+    except registration.NotFound:
+        abort(404)
+
+
+def _flash_problems(error: StopValidation) -> None:
+    for reasons in error.reasons.values():
+        for reason in reasons:
+            flash(reason, "danger")
+
+
+def _back(referral: Referral, anchor: str = ""):
+    url = url_for("referrals.detail", referral_id=referral.id)
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def verify_url(token: str) -> str:
+    """The address the packet's QR code carries, on the public host when one is set."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for("referrals.verify", token=token)
+    return url_for("referrals.verify", token=token, _external=True)
+
+
+def _scheme_choices(applicant_type: ApplicantType) -> list[tuple[str, str]]:
+    schemes = db.session.scalars(
+        sa.select(Scheme)
+        .where(Scheme.is_active, Scheme.applicant_type == applicant_type)
+        .order_by(Scheme.name)
+    )
+    return [
+        (
+            str(s.id),
+            f"{s.name} · {s.annual_rate_percent.normalize():f}% · "
+            f"{s.min_tenor_months}–{s.max_tenor_months} bln",
+        )
+        for s in schemes
+    ]
+
+
+def _bank_choices() -> list[tuple[str, str]]:
+    banks = db.session.scalars(sa.select(Bank).where(Bank.is_active).order_by(Bank.name))
+    return [(str(b.id), b.name) for b in banks]
+
+
+def _candidates(people) -> list[tuple]:
+    """Debts in each person's valid screening that a loan could take over."""
+    from harkat.screening.services import latest_valid
+
+    out = []
+    for person in people:
+        screening = latest_valid(db.session, person.id)
+        if screening is None:
+            continue
+        for debt in screening.debts:
+            if debt.outstanding > 0:
+                out.append((person, screening, debt))
+    return out
+
+
+def _prepare_form(form: ReferralForm, applicant_type: ApplicantType, candidates) -> None:
+    from harkat.forms import choices
+
+    form.scheme_id.choices = choices(_scheme_choices(applicant_type))
+    form.bank_id.choices = choices(_bank_choices())
+    form.take_overs.choices = choices(
+        (
+            str(debt.id),
+            f"{person.full_name}: {debt.lender_name} ({debt.lender_type.label}), "
+            f"sisa {debt.outstanding:,}".replace(",", "."),
+        )
+        for person, _, debt in candidates
+    )
+
+
+def _data_from_form(form: ReferralForm, applicant_type: ApplicantType) -> services.ReferralData:
+    members = []
+    for entry in form.members.entries:
+        try:
+            entrepreneur_id = record_id(entry.form.entrepreneur_id.data)
+        except ValueError:
+            continue
+        members.append(
+            services.MemberLine(entrepreneur_id, entry.form.amount.data, entry.form.purpose.data)
+        )
+    debt_ids = []
+    for value in form.take_overs.data or []:
+        try:
+            debt_ids.append(record_id(value))
+        except ValueError:
+            continue
+    return services.ReferralData(
+        applicant_type=applicant_type,
+        scheme_id=int(form.scheme_id.data) if str(form.scheme_id.data).isdigit() else None,
+        bank_id=int(form.bank_id.data) if str(form.bank_id.data).isdigit() else None,
+        purpose=LoanPurpose(form.purpose.data) if form.purpose.data in set(LoanPurpose) else None,
+        tenor_months=form.tenor_months.data,
+        members=members,
+        purpose_note=form.purpose_note.data or "",
+        take_over_debt_ids=debt_ids,
+    )
+
+
+def _show_member_errors(form: ReferralForm, error: StopValidation) -> None:
+    for key, reasons in list(error.reasons.items()):
+        if key and key.startswith("members-"):
+            index = int(key.split("-")[1])
+            if index < len(form.members.entries):
+                target = form.members.entries[index].form.amount
+                target.errors = [*target.errors, *reasons]
+                del error.reasons[key]
+    apply_errors(form, error)
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+@bp.route("/rujukan/baru", methods=["GET", "POST"])
+@roles(*EDITORS)
+def create():
+    """Draft a referral for one entrepreneur (``?pelaku=``) or one group (``?kelompok=``)."""
+    user = current_actor()
+    person_id = request.args.get("pelaku", type=record_id)
+    group_id = request.args.get("kelompok", type=record_id)
+    try:
+        if group_id:
+            group = registration.get_group(db.session, group_id, user)
+            applicant_type, people = (
+                ApplicantType.GROUP,
+                [m.entrepreneur for m in group.active_memberships],
+            )
+            subject = group
+        elif person_id:
+            person = registration.get_entrepreneur(db.session, person_id, user)
+            applicant_type, people, subject = ApplicantType.INDIVIDUAL, [person], person
+        else:
+            abort(404)
+    except registration.NotFound:
+        abort(404)
+    candidates = _candidates(people)
+    form = ReferralForm()
+    _prepare_form(form, applicant_type, candidates)
+    if not form.is_submitted():
+        for person in people:
+            form.members.append_entry({"entrepreneur_id": person.id})
+        form.take_overs.data = [str(d.id) for _, _, d in candidates if d.taken_over]
+    names = {p.id: p for p in people}
+    if form.validate_on_submit():
+        data = _data_from_form(form, applicant_type)
+        data.entrepreneur_id = person_id if applicant_type == ApplicantType.INDIVIDUAL else None
+        data.group_id = group_id
+        try:
+            referral = services.create_referral(db.session, data, user)
+        except StopValidation as error:
+            db.session.rollback()
+            _show_member_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"Draf rujukan {referral.number} dibuat. Lengkapi syarat di daftar periksa.",
+                "success",
+            )
+            return redirect(url_for("referrals.detail", referral_id=referral.id))
+    return render_template(
+        "referrals/form.html",
+        form=form,
+        subject=subject,
+        applicant_type=applicant_type,
+        names=names,
+        referral=None,
+    )
+
+
+@bp.route("/rujukan/<int:referral_id>/ubah", methods=["GET", "POST"])
+@roles(*EDITORS)
+def edit(referral_id: int):
+    """Change a draft: scheme, bank, tenor, amounts, take-over lines."""
+    referral = _referral_or_404(referral_id)
+    if referral.status not in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO):
+        flash(f"Rujukan berstatus {referral.status.label} tidak dapat diubah.", "warning")
+        return _back(referral)
+    if referral.group:
+        people = [m.entrepreneur for m in referral.group.active_memberships]
+    else:
+        people = [referral.entrepreneur]
+    candidates = _candidates(people)
+    form = ReferralForm(obj=None)
+    _prepare_form(form, referral.applicant_type, candidates)
+    if not form.is_submitted():
+        lines = {m.entrepreneur_id: m for m in referral.members}
+        form.scheme_id.data = str(referral.scheme_id)
+        form.bank_id.data = str(referral.bank_id)
+        form.purpose.data = referral.purpose.value
+        form.purpose_note.data = referral.purpose_note
+        form.tenor_months.data = referral.tenor_months
+        form.version.data = str(referral.version)
+        for person in people:
+            line = lines.get(person.id)
+            form.members.append_entry(
+                {
+                    "entrepreneur_id": person.id,
+                    "amount": line.amount if line else None,
+                    "purpose": line.purpose if line else "",
+                }
+            )
+        form.take_overs.data = [str(t.screening_debt_id) for t in referral.take_overs]
+    if form.validate_on_submit():
+        data = _data_from_form(form, referral.applicant_type)
+        saved, _ = save_form(
+            form,
+            lambda: services.update_referral(
+                db.session, referral, data, current_actor(), version_of(form)
+            ),
+        )
+        if saved:
+            flash("Rujukan diperbarui.", "success")
+            return _back(referral)
+    return render_template(
+        "referrals/form.html",
+        form=form,
+        subject=referral.group or referral.entrepreneur,
+        applicant_type=referral.applicant_type,
+        names={p.id: p for p in people},
+        referral=referral,
+    )
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def _gates_for(referral: Referral):
+    if referral.gate_snapshot and referral.status not in (
+        ReferralStatus.DRAFT,
+        ReferralStatus.NEEDS_INFO,
+    ):
+        return gates_from_snapshot(referral.gate_snapshot), True
+    return services.check_gates(db.session, referral), False
+
+
+@bp.get("/rujukan/<int:referral_id>")
+@roles(*EVERYONE)
+def detail(referral_id: int):
+    """One referral: checklist, applicants, documents, simulation, conversation and actions."""
+    referral = _referral_or_404(referral_id)
+    user = current_actor()
+    audit.record_now(db.engine, "view", entity=referral)
+    gates, snapshotted = _gates_for(referral)
+    facts = services.referral_facts(db.session, referral)
+    member_figures = {
+        m.entrepreneur_id: (
+            m.screening,
+            member_dsr(m, facts),
+        )
+        for m in facts.members
+    }
+    try:
+        simulation = schedule(
+            referral.approved_amount or referral.requested_amount,
+            referral.approved_rate_percent
+            if referral.approved_rate_percent is not None
+            else referral.annual_rate_percent,
+            referral.approved_tenor_months or referral.tenor_months,
+            referral.method,
+        )
+    except LoanInputError:
+        simulation = None
+    actions = [a for a in available_actions(referral.status, user.role) if a != Action.DISBURSE]
+    action_form = ActionForm()
+    from harkat.forms import choices
+
+    action_form.reason_code.choices = choices(
+        [("", "Pilih alasan")] + [(r.code, r.label) for r in services.rejection_reasons(db.session)]
+    )
+    action_form.approved_amount.data = referral.requested_amount
+    action_form.approved_tenor_months.data = referral.tenor_months
+    action_form.approved_rate_percent.data = referral.annual_rate_percent
+    document_form = DocumentForm()
+    document_form.entrepreneur_id.choices = choices(
+        (str(m.entrepreneur_id), m.entrepreneur.full_name) for m in referral.members
+    )
+    loans = db.session.scalars(
+        sa.select(Loan).where(Loan.referral_id == referral.id).order_by(Loan.id)
+    ).all()
+    now = utcnow()
+    return render_template(
+        "referrals/detail.html",
+        r=referral,
+        gates=gates,
+        gates_snapshotted=snapshotted,
+        all_ok=all(g.ok for g in gates),
+        member_figures=member_figures,
+        simulation=simulation,
+        actions=actions,
+        can_disburse=Action.DISBURSE in available_actions(referral.status, user.role),
+        action_form=action_form,
+        document_form=document_form,
+        remove_form=RemoveDocumentForm(),
+        exemption_form=ExemptionForm(),
+        message_form=MessageForm(),
+        documents=services.active_documents(db.session, referral),
+        removed=services.removed_documents(db.session, referral),
+        messages=services.messages_of(db.session, referral),
+        transitions=services.transitions_of(db.session, referral),
+        exemptions=services.exemptions_of(db.session, referral),
+        loans=loans,
+        can_prepare=services.can_prepare(user)
+        and referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO),
+        show_full_nik=user.role != Role.VIEWER,
+        days_submitted=services.days_since(referral.submitted_at, now),
+        days_last=services.days_since(referral.last_action_at, now),
+        sla=services.sla_days(db.session),
+        waiting=referral.status in WAITING_FOR_BANK,
+        Action=Action,
+        DocumentKind=DocumentKind,
+        required_kinds=(
+            DocumentKind.KTP,
+            DocumentKind.KK,
+            DocumentKind.NIB_SKU,
+            DocumentKind.BUSINESS_PHOTO,
+        ),
+    )
+
+
+@bp.post("/rujukan/<int:referral_id>/aksi")
+@roles(*CASE_WORKERS)
+def act(referral_id: int):
+    """Take one step of the state machine (the service checks the role and the state)."""
+    referral = _referral_or_404(referral_id)
+    form = ActionForm()
+    form.reason_code.choices = []
+    if not form.validate_on_submit():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                flash(message if isinstance(message, str) else str(message), "danger")
+        return _back(referral, "aksi")
+    try:
+        action = Action(form.action.data)
+    except ValueError:
+        abort(400)
+    if action == Action.DISBURSE:
+        return redirect(url_for("referrals.disburse", referral_id=referral.id))
+    data = services.TransitionInput(
+        action=action,
+        version=version_of(form),
+        note=form.note.data or "",
+        reason_code=request.form.get("reason_code") or None,
+        terms=services.Terms(
+            form.approved_amount.data,
+            form.approved_tenor_months.data,
+            form.approved_rate_percent.data,
+        ),
+    )
+    try:
+        status = services.transition(db.session, referral, data, current_actor())
+        db.session.commit()
+    except StopValidation as error:
+        db.session.rollback()
+        _flash_problems(error)
+        return _back(referral, "aksi")
+    except StaleObjectError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+        return _back(referral)
+    except StaleDataError:
+        db.session.rollback()
+        flash(
+            "Rujukan ini baru saja diproses oleh pengguna lain pada saat yang sama. Tindakan "
+            "Anda tidak disimpan; periksa status terbaru di bawah.",
+            "warning",
+        )
+        return _back(referral)
+    flash(f"{action.label}: rujukan {referral.number} kini berstatus {status.label}.", "success")
+    return _back(referral)
+
+
+@bp.route("/rujukan/<int:referral_id>/pencairan", methods=["GET", "POST"])
+@roles(Role.BANK_OFFICER)
+def disburse(referral_id: int):
+    """The bank records the disbursement of each borrower line; each becomes a loan."""
+    referral = _referral_or_404(referral_id)
+    if referral.status != ReferralStatus.APPROVED:
+        flash("Pencairan hanya dapat dicatat untuk rujukan yang sudah disetujui.", "warning")
+        return _back(referral)
+    form = DisbursementForm()
+    members = {m.id: m for m in referral.members}
+    if not form.is_submitted():
+        form.version.data = str(referral.version)
+        same = referral.approved_amount == referral.requested_amount
+        for m in referral.members:
+            form.lines.append_entry(
+                {
+                    "member_id": m.id,
+                    "amount": m.amount if same or len(members) == 1 else None,
+                    "disbursed_on": None,
+                }
+            )
+            if len(members) == 1 and not same:
+                form.lines.entries[-1].form.amount.data = referral.approved_amount
+    if form.validate_on_submit():
+        lines = []
+        for entry in form.lines.entries:
+            try:
+                member_id = record_id(entry.form.member_id.data)
+            except ValueError:
+                continue
+            lines.append(
+                services.Disbursement(
+                    member_id,
+                    entry.form.disbursed_on.data,
+                    entry.form.amount.data,
+                    entry.form.account_number.data or "",
+                )
+            )
+        data = services.TransitionInput(
+            action=Action.DISBURSE, version=version_of(form), disbursements=lines
+        )
+        try:
+            services.transition(db.session, referral, data, current_actor())
+            db.session.commit()
+        except StopValidation as error:
+            db.session.rollback()
+            for key, reasons in error.reasons.items():
+                if key and key.startswith("lines-"):
+                    index = int(key.split("-")[1])
+                    if index < len(form.lines.entries):
+                        target = form.lines.entries[index].form.account_number
+                        target.errors = [*target.errors, *reasons]
+                        continue
+                form.form_errors.extend(reasons)
+        except (StaleObjectError, StaleDataError) as error:
+            db.session.rollback()
+            form.form_errors.append(
+                str(error)
+                if isinstance(error, StaleObjectError)
+                else "Rujukan ini baru saja diproses pengguna lain; muat ulang halaman."
+            )
+        else:
+            flash(f"Pencairan rujukan {referral.number} dicatat.", "success")
+            return _back(referral)
+    return render_template("referrals/disburse.html", r=referral, form=form, members=members)
+
+
+@bp.post("/rujukan/<int:referral_id>/pesan")
+@roles(*CASE_WORKERS)
+def message(referral_id: int):
+    referral = _referral_or_404(referral_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            services.post_message(db.session, referral, form.body.data, current_actor())
+            db.session.commit()
+            flash("Pesan terkirim.", "success")
+        except StopValidation as error:
+            db.session.rollback()
+            _flash_problems(error)
+    else:
+        flash("Pesan: tidak boleh kosong dan maksimal 2.000 huruf.", "danger")
+    return _back(referral, "percakapan")
+
+
+@bp.post("/rujukan/<int:referral_id>/pengecualian")
+@roles(Role.ADMIN)
+def exempt(referral_id: int):
+    """An admin waives a gate for this referral, with a reason (audited)."""
+    referral = _referral_or_404(referral_id)
+    form = ExemptionForm()
+    if form.validate_on_submit():
+        try:
+            exemption = services.exempt_gate(
+                db.session, referral, Gate(form.gate.data), form.reason.data, current_actor()
+            )
+            db.session.commit()
+            flash(f"Pengecualian dicatat: {Gate(exemption.gate).label}.", "success")
+        except StopValidation as error:
+            db.session.rollback()
+            _flash_problems(error)
+    else:
+        flash("Alasan pengecualian wajib diisi (minimal 10 huruf).", "danger")
+    return _back(referral, "syarat")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@bp.post("/rujukan/<int:referral_id>/dokumen")
+@roles(*EDITORS)
+def upload(referral_id: int):
+    referral = _referral_or_404(referral_id)
+    form = DocumentForm()
+    form.entrepreneur_id.choices = []
+    if not form.validate_on_submit():
+        flash("Berkas: pilih berkas yang akan diunggah.", "danger")
+        return _back(referral, "dokumen")
+    upload_file = form.file.data
+    owner = request.form.get("entrepreneur_id", type=record_id)
+    try:
+        services.upload_document(
+            db.session,
+            referral,
+            kind=DocumentKind(form.kind.data),
+            entrepreneur_id=owner,
+            filename=upload_file.filename or "",
+            data=upload_file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
+            actor=current_actor(),
+            upload_dir=current_app.config["UPLOAD_DIR"],
+            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        )
+        db.session.commit()
+    except StopValidation as error:
+        db.session.rollback()
+        _flash_problems(error)
+    else:
+        flash(f"Dokumen diunggah: {DocumentKind(form.kind.data).label}.", "success")
+    return _back(referral, "dokumen")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A file far beyond the limit is cut off before the form can be read: say so plainly."""
+    db.session.rollback()
+    referral_id = (request.view_args or {}).get("referral_id")
+    limit = uploads.size_label(current_app.config["MAX_UPLOAD_BYTES"])
+    if referral_id is None:
+        return render_template(
+            "errors/error.html",
+            code=413,
+            title="Berkas terlalu besar",
+            message=f"Ukuran berkas maksimal {limit}.",
+        ), 413
+    flash(f"Berkas: ukuran maksimal {limit}. Dokumen belum tersimpan.", "danger")
+    return redirect(url_for("referrals.detail", referral_id=referral_id) + "#dokumen")
+
+
+def _document_or_404(referral: Referral, document_id: int):
+    try:
+        document = services.get_document(db.session, referral, document_id)
+    except registration.NotFound:
+        abort(404)
+    path = uploads.stored_file(
+        current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER, document.path
+    )
+    if path is None:
+        current_app.logger.warning("Referral document %s is missing on disk", document.id)
+        abort(404)
+    return document, path
+
+
+@bp.get("/rujukan/<int:referral_id>/dokumen/<int:document_id>")
+@roles(*CASE_WORKERS)
+def document(referral_id: int, document_id: int):
+    """Download a document as an attachment, only for those who work on this referral."""
+    referral = _referral_or_404(referral_id)
+    doc, path = _document_or_404(referral, document_id)
+    extension = path.suffix
+    return send_attachment(
+        path.read_bytes(),
+        f"{referral.number}-{doc.kind.value}-{doc.id}{extension}",
+        doc.mime,
+        entity=doc,
+        changes={"file": doc.kind.label},
+    )
+
+
+@bp.get("/rujukan/<int:referral_id>/dokumen/<int:document_id>/pratinjau")
+@roles(*CASE_WORKERS)
+def preview(referral_id: int, document_id: int):
+    """Show an image document inline (PDFs are only downloaded)."""
+    referral = _referral_or_404(referral_id)
+    doc, path = _document_or_404(referral, document_id)
+    if not doc.is_image:
+        abort(404)
+    audit.record_now(db.engine, "view", entity=doc, changes={"file": doc.kind.label})
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=doc.mime,
+        as_attachment=False,
+        conditional=False,
+        etag=False,
+        max_age=None,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/rujukan/<int:referral_id>/dokumen/<int:document_id>/hapus")
+@roles(*EDITORS)
+def remove_document(referral_id: int, document_id: int):
+    referral = _referral_or_404(referral_id)
+    try:
+        doc = services.get_document(db.session, referral, document_id)
+    except registration.NotFound:
+        abort(404)
+    form = RemoveDocumentForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_document(db.session, referral, doc, form.reason.data, current_actor())
+            db.session.commit()
+            flash(f"Dokumen dihapus dari rujukan: {doc.kind.label}.", "success")
+        except StopValidation as error:
+            db.session.rollback()
+            _flash_problems(error)
+    return _back(referral, "dokumen")
+
+
+# --------------------------------------------------------------------------- packet
+
+
+@bp.get("/rujukan/<int:referral_id>/paket.pdf")
+@roles(*CASE_WORKERS)
+def packet(referral_id: int):
+    """The referral packet; the bank's officer gets the bank copy (full NIK), the city a
+    masked copy unless it asks for the bank copy of a referral that has been submitted."""
+    referral = _referral_or_404(referral_id)
+    user = current_actor()
+    bank_copy = user.role == Role.BANK_OFFICER or (
+        request.args.get("salinan") == "bank" and referral.status != ReferralStatus.DRAFT
+    )
+    gates, snapshotted = _gates_for(referral)
+    data = services.packet_data(
+        db.session,
+        referral,
+        gates=gates,
+        gates_snapshotted=snapshotted,
+        verify_url=verify_url(referral.verify_token),
+        signatory_name=current_app.config["CERTIFICATE_SIGNATORY_NAME"],
+        signatory_title=current_app.config["CERTIFICATE_SIGNATORY_TITLE"],
+    )
+    pdf = packets.packet_pdf(data, bank_copy=bank_copy, printed_at=utcnow())
+    copy = "bank" if bank_copy else "dinas"
+    return send_attachment(
+        pdf,
+        f"paket-rujukan-{referral.number}-{copy}.pdf",
+        downloads.PDF,
+        entity=referral,
+        changes={"file": f"paket rujukan (salinan {copy})"},
+    )
+
+
+@bp.get("/verifikasi-rujukan/<token>")
+@public
+def verify(token: str):
+    """Public check of a printed packet: number, bank, date and status, name masked."""
+    from harkat.training.certificates import mask_name
+
+    referral = None
+    if 20 <= len(token) <= 64:
+        referral = db.session.scalar(sa.select(Referral).where(Referral.verify_token == token))
+    if referral is None or referral.status == ReferralStatus.DRAFT:
+        return render_template("referrals/verify.html", r=None), 404
+    return render_template(
+        "referrals/verify.html", r=referral, name=mask_name(referral.entrepreneur.full_name)
+    )
+
+
+# --------------------------------------------------------------------------- queue
+
+
+@bp.get("/rujukan")
+@roles(*EVERYONE)
+def index():
+    """The referral list; for bank officers, their bank's queue with SLA ages."""
+    user = current_actor()
+    status = request.args.get("status") or ""
+    filters = services.QueueFilter(
+        status=ReferralStatus(status) if status in set(ReferralStatus) else None,
+        kecamatan_code=request.args.get("kecamatan") or None,
+        bank_id=request.args.get("bank", type=record_id),
+        min_age_days=request.args.get("umur", type=int),
+        number=(request.args.get("nomor") or "")[:20],
+    )
+    if filters.min_age_days is not None and not 0 < filters.min_age_days <= 3650:
+        filters.min_age_days = None
+    page = db.paginate(
+        services.queue_query(user, filters),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    now = utcnow()
+    kecamatan = db.session.scalars(sa.select(Kecamatan).order_by(Kecamatan.name)).all()
+    if user.role == Role.FACILITATOR:
+        kecamatan = [k for k in kecamatan if k.code in user.kecamatan_codes]
+    return render_template(
+        "referrals/index.html",
+        page=page,
+        filters=filters,
+        statuses=list(ReferralStatus)
+        if user.role != Role.BANK_OFFICER
+        else [s for s in ReferralStatus if s != ReferralStatus.DRAFT],
+        kecamatan=kecamatan,
+        banks=db.session.scalars(sa.select(Bank).order_by(Bank.name)).all()
+        if user.role in (Role.ADMIN, Role.VIEWER, Role.FACILITATOR)
+        else [],
+        ages={
+            r.id: (
+                services.days_since(r.submitted_at, now),
+                services.days_since(r.last_action_at, now),
+            )
+            for r in page.items
+        },
+        sla=services.sla_days(db.session),
+        waiting=WAITING_FOR_BANK,
+    )
+
+
+# --------------------------------------------------------------------------- loans
+
+
+@bp.get("/pinjaman")
+@roles(*EVERYONE)
+def loans():
+    """Disbursed loans with their latest collectability; NPL and arrears lists."""
+    user = current_actor()
+    only = request.args.get("daftar", "")
+    if only not in ("", "npl", "arrears"):
+        only = ""
+    page = db.paginate(
+        services.loans_query(user, only, request.args.get("bank", type=record_id)),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "referrals/loans.html",
+        page=page,
+        only=only,
+        summary=services.portfolio(db.session, user),
+        labels=COLLECTABILITY_LABELS,
+    )
+
+
+@bp.route("/pinjaman/<int:loan_id>", methods=["GET", "POST"])
+@roles(*EVERYONE)
+def loan(loan_id: int):
+    """One loan: its schedule and monthly reports; the bank's officer records the next one."""
+    user = current_actor()
+    try:
+        item = services.get_loan(db.session, loan_id, user)
+    except registration.NotFound:
+        abort(404)
+    can_report = user.role == Role.BANK_OFFICER and item.bank_id == user.bank_id
+    form = LoanReportForm()
+    if request.method == "POST":
+        if not can_report:
+            abort(403)
+        if form.validate_on_submit():
+            period = services._parse_period(form.period.data or "")
+            if period is None:
+                form.period.errors.append("Periode: tulis sebagai TTTT-BB, misalnya 2026-10.")
+            else:
+                saved, _ = save_form(
+                    form,
+                    lambda: services.record_report(
+                        db.session,
+                        item,
+                        services.ReportData(
+                            period,
+                            int(form.collectability.data),
+                            form.outstanding.data,
+                            form.days_past_due.data or 0,
+                        ),
+                        user,
+                    ),
+                )
+                if saved:
+                    flash("Laporan bulanan dicatat.", "success")
+                    return redirect(url_for("referrals.loan", loan_id=item.id))
+    elif not form.period.data:
+        form.period.data = services.local_now().strftime("%Y-%m")
+        form.outstanding.data = item.outstanding
+        form.collectability.data = str(item.collectability)
+    try:
+        plan = schedule(
+            item.amount,
+            item.annual_rate_percent,
+            item.tenor_months,
+            item.method,
+            item.disbursed_on,
+        )
+    except LoanInputError:
+        plan = None
+    return render_template(
+        "referrals/loan.html",
+        loan=item,
+        form=form,
+        can_report=can_report,
+        plan=plan,
+        labels=COLLECTABILITY_LABELS,
+        show_full_nik=user.role != Role.VIEWER,
+    )
+
+
+@bp.route("/pinjaman/impor", methods=["GET", "POST"])
+@roles(Role.BANK_OFFICER)
+def import_reports():
+    """Import a month of collectability and outstanding balances from the bank's CSV."""
+    form = LoanImportForm()
+    result = None
+    if form.validate_on_submit():
+        content = form.file.data.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+        if len(content) > current_app.config["MAX_UPLOAD_BYTES"]:
+            form.file.errors.append(
+                "Berkas: ukuran maksimal "
+                f"{uploads.size_label(current_app.config['MAX_UPLOAD_BYTES'])}."
+            )
+        else:
+            try:
+                result = services.import_reports(db.session, content, current_actor())
+            except StopValidation as error:
+                db.session.rollback()
+                apply_errors(form, error)
+            else:
+                if result.problems:
+                    db.session.rollback()
+                else:
+                    db.session.commit()
+                    flash(f"{result.saved} laporan bulanan diimpor.", "success")
+                    return redirect(url_for("referrals.loans"))
+    return render_template("referrals/import.html", form=form, result=result)
+
+
+# --------------------------------------------------------------------------- admin
+
+
+@bp.route("/admin/alasan-penolakan", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def reasons():
+    """The list of rejection reason codes banks choose from; admins add and retire them."""
+    form = RejectionReasonForm()
+    if form.validate_on_submit():
+        code = form.code.data.strip()
+        if db.session.get(RejectionReason, code) is not None:
+            form.code.errors.append("Kode: sudah dipakai.")
+        else:
+            db.session.add(
+                RejectionReason(code=code, label=form.label.data.strip(), sort_order=100)
+            )
+            db.session.commit()
+            flash("Alasan penolakan ditambahkan.", "success")
+            return redirect(url_for("referrals.reasons"))
+    return render_template(
+        "referrals/reasons.html",
+        form=form,
+        reasons=services.rejection_reasons(db.session, active_only=False),
+    )
+
+
+@bp.post("/admin/alasan-penolakan/<code>/aktif")
+@roles(Role.ADMIN)
+def toggle_reason(code: str):
+    reason = db.session.get(RejectionReason, code[:30])
+    if reason is None:
+        abort(404)
+    reason.is_active = not reason.is_active
+    db.session.commit()
+    flash(f"{reason.label}: {'aktif' if reason.is_active else 'tidak dipakai lagi'}.", "success")
+    return redirect(url_for("referrals.reasons"))

@@ -256,6 +256,7 @@ def detail(entrepreneur_id: int):
         )
         .order_by(GroupMembership.left_on.desc())
     ).all()
+    from harkat.referrals.services import referrals_of
     from harkat.screening.services import history as screening_history
     from harkat.training.services import enrolments_of
 
@@ -263,6 +264,7 @@ def detail(entrepreneur_id: int):
         "registration/detail.html",
         e=entrepreneur,
         screenings=screening_history(db.session, entrepreneur.id),
+        referrals=referrals_of(db.session, entrepreneur.id),
         enrolments=enrolments_of(db.session, [entrepreneur.id]),
         membership=membership,
         past_groups=past_groups,

@@ -88,6 +88,29 @@ RULES: dict[str, Rule] = {
             Decimal(365),
             " hari",
         ),
+        Rule(
+            "referral.sla_days",
+            "Rujukan yang menunggu bank lebih dari sekian hari disorot",
+            Decimal(14),
+            Decimal(1),
+            Decimal(180),
+            " hari",
+        ),
+        Rule(
+            "referral.require_business_photo",
+            "Rujukan wajib melampirkan foto usaha (1 = ya, 0 = tidak)",
+            Decimal(1),
+            Decimal(0),
+            Decimal(1),
+        ),
+        Rule(
+            "referral.min_group_members",
+            "Rujukan kelompok: jumlah anggota minimal",
+            Decimal(2),
+            Decimal(1),
+            Decimal(50),
+            " orang",
+        ),
     )
 }
 

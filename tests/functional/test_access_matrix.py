@@ -14,6 +14,8 @@ PUBLIC = "public"
 EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.FACILITATOR})
+CASE_WORKERS = frozenset({Role.ADMIN, Role.FACILITATOR, Role.BANK_OFFICER})
+BANK = frozenset({Role.BANK_OFFICER})
 
 EXPECTED: dict[str, frozenset[Role] | str] = {
     "main.home": EVERYONE,
@@ -91,6 +93,25 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "lenders.import_upload": ADMIN,
     "lenders.import_commit": ADMIN,
     "referrals.calculator": EVERYONE,
+    "referrals.index": EVERYONE,
+    "referrals.detail": EVERYONE,
+    "referrals.create": EDITORS,
+    "referrals.edit": EDITORS,
+    "referrals.act": CASE_WORKERS,
+    "referrals.disburse": BANK,
+    "referrals.message": CASE_WORKERS,
+    "referrals.exempt": ADMIN,
+    "referrals.upload": EDITORS,
+    "referrals.document": CASE_WORKERS,
+    "referrals.preview": CASE_WORKERS,
+    "referrals.remove_document": EDITORS,
+    "referrals.packet": CASE_WORKERS,
+    "referrals.verify": PUBLIC,
+    "referrals.loans": EVERYONE,
+    "referrals.loan": EVERYONE,
+    "referrals.import_reports": BANK,
+    "referrals.reasons": ADMIN,
+    "referrals.toggle_reason": ADMIN,
 }
 
 

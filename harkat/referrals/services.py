@@ -1,0 +1,1413 @@
+"""Referral use-cases: drafting, gates, documents, transitions, disbursement and repayments.
+
+Services take a session and an explicit actor, flush and never commit (the view or CLI owns
+the transaction). Scope: facilitators see their kecamatan, bank officers only what was sent to
+their bank (never a draft), admins and viewers everything; anything else is :class:`NotFound`.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from harkat.audit import services as audit
+from harkat.auth.models import Role, User
+from harkat.core import uploads
+from harkat.core.dates import JAKARTA, format_date, to_local
+from harkat.core.money import MAX_RUPIAH, format_rupiah
+from harkat.database import utcnow
+from harkat.errors import StopValidation
+from harkat.reference.models import ApplicantType, Bank, Scheme
+from harkat.referrals import gates as gate_rules
+from harkat.referrals.gates import DocumentKind, Gate, GateResult
+from harkat.referrals.models import (
+    GateExemption,
+    Loan,
+    LoanPurpose,
+    LoanReport,
+    Referral,
+    ReferralDocument,
+    ReferralMember,
+    ReferralMessage,
+    ReferralTakeOver,
+    ReferralTransition,
+    RejectionReason,
+)
+from harkat.referrals.transitions import (
+    BANK_VISIBLE_STATES,
+    OPEN_STATES,
+    WAITING_FOR_BANK,
+    Action,
+    ReferralStatus,
+    TransitionError,
+    next_state,
+)
+from harkat.registration.domain import ConsentPurpose, EntrepreneurStatus, JourneyStage
+from harkat.registration.services import (
+    NotFound,
+    add_event,
+    check_version,
+    get_entrepreneur,
+    get_group,
+    has_consent,
+    set_stage,
+)
+from harkat.screening.models import Screening, ScreeningDebt
+from harkat.settings.services import get_number
+
+DOCUMENT_FOLDER = "referrals"
+MAX_TENOR = 120
+
+
+def _today() -> date:
+    return to_local(utcnow()).date()
+
+
+def _require(condition: bool, field_name: str | None, message: str) -> None:
+    if not condition:
+        raise StopValidation({field_name: [message]})
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def scope_condition(user: User) -> sa.ColumnElement[bool]:
+    """The referrals a user may see."""
+    if user.role in (Role.ADMIN, Role.VIEWER):
+        return sa.true()
+    if user.role == Role.FACILITATOR:
+        codes = user.kecamatan_codes
+        return Referral.kecamatan_code.in_(codes) if codes else sa.false()
+    if user.role == Role.BANK_OFFICER and user.bank_id:
+        return sa.and_(
+            Referral.bank_id == user.bank_id, Referral.status.in_(list(BANK_VISIBLE_STATES))
+        )
+    return sa.false()
+
+
+def get_referral(session: Session, referral_id: int, user: User) -> Referral:
+    """Return the referral if it exists and the user may see it.
+
+    :raise NotFound: otherwise, without saying which.
+    """
+    referral = session.scalar(
+        sa.select(Referral)
+        .where(Referral.id == referral_id, scope_condition(user))
+        .options(selectinload(Referral.members).selectinload(ReferralMember.entrepreneur))
+    )
+    if referral is None:
+        raise NotFound("Rujukan tidak ditemukan.")
+    return referral
+
+
+def referrals_of(session: Session, entrepreneur_id: int) -> list[Referral]:
+    """Every referral a person is a borrower on, newest first (for their case page)."""
+    return list(
+        session.scalars(
+            sa.select(Referral)
+            .join(ReferralMember, ReferralMember.referral_id == Referral.id)
+            .where(ReferralMember.entrepreneur_id == entrepreneur_id)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+    )
+
+
+def can_prepare(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.FACILITATOR)
+
+
+def loan_scope(user: User) -> sa.ColumnElement[bool]:
+    if user.role in (Role.ADMIN, Role.VIEWER):
+        return sa.true()
+    if user.role == Role.FACILITATOR:
+        codes = user.kecamatan_codes
+        return Loan.kecamatan_code.in_(codes) if codes else sa.false()
+    if user.role == Role.BANK_OFFICER and user.bank_id:
+        return Loan.bank_id == user.bank_id
+    return sa.false()
+
+
+def get_loan(session: Session, loan_id: int, user: User) -> Loan:
+    loan = session.scalar(sa.select(Loan).where(Loan.id == loan_id, loan_scope(user)))
+    if loan is None:
+        raise NotFound("Pinjaman tidak ditemukan.")
+    return loan
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+@dataclass
+class MemberLine:
+    entrepreneur_id: int
+    amount: int | None
+    purpose: str = ""
+
+
+@dataclass
+class ReferralData:
+    applicant_type: ApplicantType
+    scheme_id: int | None
+    bank_id: int | None
+    purpose: LoanPurpose | None
+    tenor_months: int | None
+    members: list[MemberLine]
+    purpose_note: str = ""
+    entrepreneur_id: int | None = None
+    group_id: int | None = None
+    take_over_debt_ids: list[int] = field(default_factory=list)
+
+
+def new_referral_number(session: Session, referral: Referral, year: int) -> str:
+    return f"RJK-{year}-{referral.id:06d}"
+
+
+def open_referrals_of(
+    session: Session, entrepreneur_ids: list[int], exclude_id: int | None = None
+) -> dict[int, str]:
+    """Map each person to the number of an open referral that already holds them."""
+    if not entrepreneur_ids:
+        return {}
+    query = (
+        sa.select(ReferralMember.entrepreneur_id, Referral.number)
+        .join(Referral, Referral.id == ReferralMember.referral_id)
+        .where(
+            ReferralMember.entrepreneur_id.in_(entrepreneur_ids),
+            Referral.status.in_(list(OPEN_STATES)),
+        )
+    )
+    if exclude_id is not None:
+        query = query.where(Referral.id != exclude_id)
+    return dict(session.execute(query).all())
+
+
+def _clean(session: Session, data: ReferralData, actor: User) -> dict:
+    """Check a draft's fields; return what to store. Raise StopValidation naming the fields."""
+    problems: dict[str | None, list[str]] = {}
+
+    def fail(name: str | None, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    scheme = session.get(Scheme, data.scheme_id) if data.scheme_id else None
+    if scheme is None or not scheme.is_active:
+        fail("scheme_id", "Pilih skema pembiayaan yang aktif.")
+    elif scheme.applicant_type != data.applicant_type:
+        fail("scheme_id", f"Skema {scheme.name} bukan untuk pemohon {data.applicant_type.label}.")
+    bank = session.get(Bank, data.bank_id) if data.bank_id else None
+    if bank is None or not bank.is_active:
+        fail("bank_id", "Pilih bank mitra penyalur yang aktif.")
+    if data.purpose is None:
+        fail("purpose", "Pilih tujuan pinjaman: modal kerja atau investasi.")
+    if data.tenor_months is None or not 1 <= data.tenor_months <= MAX_TENOR:
+        fail("tenor_months", f"Tenor harus 1 sampai {MAX_TENOR} bulan.")
+
+    if data.applicant_type == ApplicantType.GROUP:
+        group = get_group(session, data.group_id, actor) if data.group_id else None
+        if group is None:
+            raise NotFound("Kelompok tidak ditemukan.")
+        allowed = {
+            m.entrepreneur_id: m.entrepreneur for m in group.memberships if m.left_on is None
+        }
+        chair_id = group.chair_id if group.chair_id in allowed else None
+        kecamatan_code = group.kecamatan_code
+    else:
+        group = None
+        person = get_entrepreneur(session, data.entrepreneur_id, actor)
+        allowed = {person.id: person}
+        chair_id = person.id
+        kecamatan_code = person.kecamatan_code
+
+    lines = [line for line in data.members if line.amount]
+    seen = set()
+    for index, line in enumerate(data.members):
+        if not line.amount:
+            continue
+        if line.entrepreneur_id not in allowed:
+            fail(f"members-{index}", "Orang ini bukan anggota aktif kelompok.")
+        if line.entrepreneur_id in seen:
+            fail(f"members-{index}", "Anggota yang sama tercantum dua kali.")
+        seen.add(line.entrepreneur_id)
+        if not 0 < line.amount <= MAX_RUPIAH:
+            fail(f"members-{index}", "Jumlah pinjaman harus lebih dari nol dan wajar.")
+    if not lines:
+        fail("members", "Isi jumlah pinjaman untuk minimal satu pemohon.")
+    if group is not None and chair_id is None:
+        fail("members", "Kelompok belum punya ketua aktif; tetapkan ketua di halaman kelompok.")
+    if group is not None and chair_id not in seen and chair_id is not None:
+        fail("members", "Ketua kelompok harus ikut menjadi pemohon pada rujukan kelompok.")
+
+    # Take-over lines must come from a member's latest valid screening.
+    debts = []
+    if data.take_over_debt_ids:
+        from harkat.screening.services import latest_valid
+
+        valid_screening_ids = {
+            s.id for eid in seen if (s := latest_valid(session, eid)) is not None
+        }
+        debts = session.scalars(
+            sa.select(ScreeningDebt).where(ScreeningDebt.id.in_(data.take_over_debt_ids))
+        ).all()
+        if len(debts) != len(set(data.take_over_debt_ids)) or any(
+            d.screening_id not in valid_screening_ids for d in debts
+        ):
+            fail(
+                "take_overs",
+                "Utang yang diambil alih harus berasal dari skrining pemohon yang masih berlaku.",
+            )
+    if problems:
+        raise StopValidation(problems)
+    return {
+        "scheme": scheme,
+        "bank": bank,
+        "group": group,
+        "chair_id": chair_id,
+        "kecamatan_code": kecamatan_code,
+        "lines": lines,
+        "debts": debts,
+    }
+
+
+def _store(session: Session, referral: Referral, data: ReferralData, clean: dict) -> None:
+    scheme = clean["scheme"]
+    referral.scheme_id = scheme.id
+    referral.bank_id = clean["bank"].id
+    referral.purpose = data.purpose
+    referral.purpose_note = (data.purpose_note or "").strip()[:300]
+    referral.tenor_months = data.tenor_months
+    referral.annual_rate_percent = scheme.annual_rate_percent
+    referral.method = scheme.method
+    referral.kecamatan_code = clean["kecamatan_code"]
+    referral.entrepreneur_id = clean["chair_id"]
+    for member in list(referral.members):
+        session.delete(member)
+    for take_over in list(referral.take_overs):
+        session.delete(take_over)
+    session.flush()
+    referral.members = [
+        ReferralMember(
+            entrepreneur_id=line.entrepreneur_id,
+            amount=line.amount,
+            purpose=(line.purpose or "").strip()[:200],
+            position=position,
+        )
+        for position, line in enumerate(clean["lines"])
+    ]
+    screening_owner = dict(
+        session.execute(
+            sa.select(Screening.id, Screening.entrepreneur_id).where(
+                Screening.id.in_({d.screening_id for d in clean["debts"]})
+            )
+        ).all()
+    )
+    referral.take_overs = [
+        ReferralTakeOver(
+            screening_debt_id=debt.id,
+            entrepreneur_id=screening_owner[debt.screening_id],
+            amount=debt.outstanding,
+        )
+        for debt in clean["debts"]
+    ]
+
+
+def create_referral(session: Session, data: ReferralData, actor: User) -> Referral:
+    """Start a draft referral; it goes nowhere until it is submitted."""
+    _require(can_prepare(actor), None, "Peran Anda tidak dapat menyiapkan rujukan.")
+    clean = _clean(session, data, actor)
+    referral = Referral(
+        applicant_type=data.applicant_type,
+        group_id=clean["group"].id if clean["group"] else None,
+        facilitator_id=actor.id,
+        updated_by_id=actor.id,
+        verify_token=secrets.token_urlsafe(32),
+        number=f"TMP-{secrets.token_hex(6)}",
+    )
+    _store(session, referral, data, clean)
+    session.add(referral)
+    session.flush()
+    referral.number = new_referral_number(session, referral, _today().year)
+    session.flush()
+    for member in referral.members:
+        add_event(
+            session,
+            member.entrepreneur_id,
+            "referral",
+            f"Draf rujukan {referral.number} ke {clean['bank'].name} "
+            f"({format_rupiah(member.amount)}) dibuat.",
+            actor,
+            {"referral_id": referral.id},
+        )
+    return referral
+
+
+def update_referral(
+    session: Session, referral: Referral, data: ReferralData, actor: User, version: int
+) -> Referral:
+    """Change a draft (or a referral the bank sent back for more information)."""
+    _require(can_prepare(actor), None, "Peran Anda tidak dapat mengubah rujukan.")
+    check_version(referral, version)
+    _require(
+        referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO),
+        None,
+        f"Rujukan berstatus {referral.status.label} tidak dapat diubah lagi.",
+    )
+    data.applicant_type = referral.applicant_type
+    data.group_id = referral.group_id
+    if referral.applicant_type == ApplicantType.INDIVIDUAL:
+        data.entrepreneur_id = referral.entrepreneur_id
+    clean = _clean(session, data, actor)
+    _store(session, referral, data, clean)
+    referral.updated_by_id = actor.id
+    referral.updated_at = utcnow()
+    session.flush()
+    return referral
+
+
+# --------------------------------------------------------------------------- gates
+
+
+def _screening_facts(screening: Screening | None) -> gate_rules.ScreeningFacts | None:
+    if screening is None:
+        return None
+    return gate_rules.ScreeningFacts(
+        id=screening.id,
+        screened_on=screening.screened_on,
+        valid_until=screening.valid_until,
+        outcome=screening.outcome,
+        take_over_required=screening.take_over_required,
+        take_over_amount=screening.take_over_amount,
+        net_income=screening.household_income
+        + screening.business_income
+        - screening.household_expenses,
+        monthly_debt_service=screening.monthly_debt_service,
+    )
+
+
+def referral_facts(
+    session: Session, referral: Referral, today: date | None = None
+) -> gate_rules.ReferralFacts:
+    """Gather, from the database, everything the gate rules look at."""
+    from harkat.incubation.services import has_graduated
+    from harkat.screening.services import latest_valid
+
+    today = today or _today()
+    ids = [m.entrepreneur_id for m in referral.members]
+    others = open_referrals_of(session, ids, exclude_id=referral.id)
+    documents: dict[int, set[DocumentKind]] = {}
+    for doc in active_documents(session, referral):
+        if doc.entrepreneur_id is not None:
+            documents.setdefault(doc.entrepreneur_id, set()).add(doc.kind)
+    debt_rows = {t.screening_debt_id: t for t in referral.take_overs}
+    debts = (
+        session.scalars(sa.select(ScreeningDebt).where(ScreeningDebt.id.in_(list(debt_rows)))).all()
+        if debt_rows
+        else []
+    )
+    members = []
+    for member in referral.members:
+        person = member.entrepreneur
+        screening = latest_valid(session, person.id, today)
+        mine = [d for d in debts if debt_rows[d.id].entrepreneur_id == person.id]
+        if screening is not None:
+            mine = [d for d in mine if d.screening_id == screening.id]
+        expired = screening is None and session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Screening)
+            .where(Screening.entrepreneur_id == person.id)
+        )
+        members.append(
+            gate_rules.MemberFacts(
+                entrepreneur_id=person.id,
+                name=person.full_name,
+                amount=member.amount,
+                is_active=person.status == EntrepreneurStatus.ACTIVE,
+                has_bank_consent=has_consent(person, ConsentPurpose.BANK_SHARING),
+                has_graduated=has_graduated(session, person),
+                screening=_screening_facts(screening),
+                has_expired_screening=bool(expired),
+                documents=frozenset(documents.get(person.id, ())),
+                taken_over_service=sum(d.monthly_service for d in mine),
+                taken_over_amount=sum(d.outstanding for d in mine),
+                other_open_referral=others.get(person.id),
+            )
+        )
+    scheme = referral.scheme
+    return gate_rules.ReferralFacts(
+        applicant_type=referral.applicant_type,
+        scheme=gate_rules.SchemeFacts(
+            name=scheme.name,
+            applicant_type=scheme.applicant_type,
+            annual_rate_percent=referral.annual_rate_percent,
+            method=referral.method,
+            min_amount_per_member=scheme.min_amount_per_member,
+            max_amount_per_member=scheme.max_amount_per_member,
+            max_amount_per_group=scheme.max_amount_per_group,
+            min_tenor_months=scheme.min_tenor_months,
+            max_tenor_months=scheme.max_tenor_months,
+            is_active=scheme.is_active,
+            active_from=scheme.active_from,
+            active_until=scheme.active_until,
+        ),
+        tenor_months=referral.tenor_months,
+        members=tuple(members),
+        today=today,
+        dsr_limit_percent=get_number(session, "screening.dsr_yellow_max"),
+        require_business_photo=get_number(session, "referral.require_business_photo") >= 1,
+        min_group_members=int(get_number(session, "referral.min_group_members")),
+    )
+
+
+def exemptions_of(session: Session, referral: Referral) -> list[GateExemption]:
+    return list(
+        session.scalars(
+            sa.select(GateExemption)
+            .where(GateExemption.referral_id == referral.id)
+            .order_by(GateExemption.granted_at)
+        )
+    )
+
+
+def check_gates(
+    session: Session, referral: Referral, today: date | None = None
+) -> list[GateResult]:
+    """The live checklist: every gate, with admin exemptions applied."""
+    results = gate_rules.evaluate(referral_facts(session, referral, today))
+    gate_rules.apply_exemptions(
+        results,
+        {
+            Gate(e.gate): (e.reason, e.granted_by.full_name)
+            for e in exemptions_of(session, referral)
+        },
+    )
+    return results
+
+
+def exempt_gate(
+    session: Session, referral: Referral, gate: Gate, reason: str, actor: User
+) -> GateExemption:
+    """Let an admin waive a gate for this referral, with a reason kept in the audit log."""
+    _require(actor.role == Role.ADMIN, None, "Hanya admin yang dapat memberi pengecualian.")
+    _require(
+        gate in gate_rules.EXEMPTABLE, "gate", f"Syarat “{gate.label}” tidak dapat dikecualikan."
+    )
+    reason = " ".join((reason or "").split())
+    _require(len(reason) >= 10, "reason", "Alasan pengecualian wajib diisi (minimal 10 huruf).")
+    _require(
+        referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO),
+        None,
+        "Pengecualian hanya dapat diberikan sebelum rujukan diajukan.",
+    )
+    existing = session.scalar(
+        sa.select(GateExemption).where(
+            GateExemption.referral_id == referral.id, GateExemption.gate == gate.value
+        )
+    )
+    if existing is not None:
+        existing.reason = reason[:500]
+        existing.granted_by_id = actor.id
+        existing.granted_at = utcnow()
+        exemption = existing
+    else:
+        exemption = GateExemption(
+            referral_id=referral.id, gate=gate.value, reason=reason[:500], granted_by_id=actor.id
+        )
+        session.add(exemption)
+    session.flush()
+    for member in referral.members:
+        add_event(
+            session,
+            member.entrepreneur_id,
+            "referral",
+            f"Admin mengecualikan syarat “{gate.label}” pada rujukan {referral.number}: {reason}",
+            actor,
+            {"referral_id": referral.id},
+        )
+    return exemption
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def active_documents(session: Session, referral: Referral) -> list[ReferralDocument]:
+    return list(
+        session.scalars(
+            sa.select(ReferralDocument)
+            .where(
+                ReferralDocument.referral_id == referral.id, ReferralDocument.removed_at.is_(None)
+            )
+            .order_by(ReferralDocument.uploaded_at, ReferralDocument.id)
+        )
+    )
+
+
+def removed_documents(session: Session, referral: Referral) -> list[ReferralDocument]:
+    return list(
+        session.scalars(
+            sa.select(ReferralDocument)
+            .where(
+                ReferralDocument.referral_id == referral.id,
+                ReferralDocument.removed_at.is_not(None),
+            )
+            .order_by(ReferralDocument.removed_at)
+        )
+    )
+
+
+def get_document(session: Session, referral: Referral, document_id: int) -> ReferralDocument:
+    document = session.get(ReferralDocument, document_id)
+    if document is None or document.referral_id != referral.id:
+        raise NotFound("Dokumen tidak ditemukan.")
+    return document
+
+
+def _editable_by_city(referral: Referral, actor: User, what: str) -> None:
+    _require(can_prepare(actor), None, f"Peran Anda tidak dapat {what}.")
+    _require(
+        referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO),
+        None,
+        f"Rujukan berstatus {referral.status.label}; {what} hanya saat draf atau saat bank "
+        "meminta kelengkapan.",
+    )
+
+
+def upload_document(
+    session: Session,
+    referral: Referral,
+    *,
+    kind: DocumentKind,
+    entrepreneur_id: int | None,
+    filename: str,
+    data: bytes,
+    actor: User,
+    upload_dir: str | Path,
+    max_bytes: int,
+) -> ReferralDocument:
+    """Store a supporting document after checking what it really is (not what it is called)."""
+    _editable_by_city(referral, actor, "mengunggah dokumen")
+    member_ids = {m.entrepreneur_id for m in referral.members}
+    if kind != DocumentKind.GROUP_DECREE:
+        _require(entrepreneur_id in member_ids, "entrepreneur_id", "Pilih pemilik dokumen.")
+    else:
+        entrepreneur_id = None
+    _require(bool(data), "file", "Pilih berkas yang akan diunggah.")
+    try:
+        file_type = uploads.check_file(
+            data,
+            max_bytes,
+            allowed=(uploads.PDF, uploads.JPEG, uploads.PNG),
+            format_message="Berkas: hanya PDF, JPEG atau PNG yang diterima (diperiksa dari isi "
+            "berkas, bukan namanya).",
+            size_message="Berkas: ukuran maksimal {limit}.",
+        )
+    except uploads.UploadError as error:
+        raise StopValidation({"file": [str(error)]}) from None
+    stored = uploads.store_file(data, file_type, upload_dir, DOCUMENT_FOLDER)
+    name = Path(filename or "berkas").name.strip()[:160] or "berkas"
+    document = ReferralDocument(
+        referral_id=referral.id,
+        entrepreneur_id=entrepreneur_id,
+        kind=kind,
+        original_name=name,
+        path=stored.path,
+        sha256=stored.sha256,
+        mime=stored.mime,
+        size=stored.size,
+        uploaded_by_id=actor.id,
+    )
+    session.add(document)
+    try:
+        session.flush()
+    except Exception:
+        uploads.delete_file(upload_dir, DOCUMENT_FOLDER, stored.path)
+        raise
+    return document
+
+
+def remove_document(
+    session: Session, referral: Referral, document: ReferralDocument, reason: str, actor: User
+) -> None:
+    """Take a document out of the referral; the file and the record stay for the audit trail."""
+    _editable_by_city(referral, actor, "menghapus dokumen")
+    _require(document.removed_at is None, None, "Dokumen ini sudah dihapus.")
+    document.removed_at = utcnow()
+    document.removed_by_id = actor.id
+    document.removed_reason = " ".join((reason or "").split())[:200] or "Dihapus pendamping"
+    session.flush()
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+@dataclass
+class Terms:
+    amount: int | None
+    tenor_months: int | None
+    annual_rate_percent: Decimal | None
+
+
+@dataclass
+class Disbursement:
+    member_id: int
+    disbursed_on: date | None
+    amount: int | None
+    account_number: str
+
+
+@dataclass
+class TransitionInput:
+    action: Action
+    version: int | None
+    note: str = ""
+    terms: Terms | None = None
+    reason_code: str | None = None
+    disbursements: list[Disbursement] = field(default_factory=list)
+
+
+STAGE_AFTER = {
+    Action.SUBMIT: JourneyStage.REFERRED,
+    Action.APPROVE: JourneyStage.APPROVED,
+    Action.DISBURSE: JourneyStage.DISBURSED,
+}
+
+EVENT_TEXT = {
+    Action.SUBMIT: "Rujukan {number} diajukan ke {bank}.",
+    Action.REVIEW: "{bank} mulai menelaah rujukan {number}.",
+    Action.REQUEST_INFO: "{bank} meminta kelengkapan rujukan {number}: {note}",
+    Action.ANSWER: "Kelengkapan rujukan {number} dikirim ke {bank}: {note}",
+    Action.APPROVE: "{bank} menyetujui rujukan {number}: {terms}.",
+    Action.REJECT: "{bank} menolak rujukan {number}: {note}",
+    Action.WITHDRAW: "Rujukan {number} ditarik: {note}",
+    Action.DISBURSE: "Dana rujukan {number} cair: {note}",
+}
+
+
+def _check_actor_owns(referral: Referral, actor: User) -> None:
+    if actor.role == Role.BANK_OFFICER and referral.bank_id != actor.bank_id:
+        raise NotFound("Rujukan tidak ditemukan.")
+    if actor.role == Role.FACILITATOR and referral.kecamatan_code not in actor.kecamatan_codes:
+        raise NotFound("Rujukan tidak ditemukan.")
+
+
+def _note(text: str | None) -> str:
+    return " ".join((text or "").split())[:1000]
+
+
+def transition(
+    session: Session,
+    referral: Referral,
+    data: TransitionInput,
+    actor: User,
+    today: date | None = None,
+) -> ReferralStatus:
+    """Move a referral one step, recording who, when and why; refuse anything not allowed.
+
+    :raise StopValidation: the action is not allowed now, or its details are missing.
+    :raise StaleObjectError: the referral changed since the actor's page was opened.
+    """
+    today = today or _today()
+    _check_actor_owns(referral, actor)
+    check_version(referral, data.version)
+    try:
+        target = next_state(referral.status, data.action, actor.role)
+    except TransitionError as error:
+        raise StopValidation({None: [str(error)]}) from None
+    note = _note(data.note)
+    extra: dict = {}
+    action = data.action
+    if action == Action.SUBMIT:
+        results = check_gates(session, referral, today)
+        failed = [r.gate.label for r in results if not r.ok]
+        _require(
+            not failed,
+            None,
+            "Belum dapat diajukan; syarat belum terpenuhi: " + "; ".join(failed) + ".",
+        )
+        referral.gate_snapshot = [r.to_snapshot() for r in results]
+        referral.submitted_at = utcnow()
+    elif action in (Action.REQUEST_INFO, Action.ANSWER, Action.WITHDRAW):
+        _require(len(note) >= 5, "note", "Tuliskan pesan atau alasannya (minimal 5 huruf).")
+        if action != Action.WITHDRAW:
+            session.add(ReferralMessage(referral_id=referral.id, author_id=actor.id, body=note))
+    elif action == Action.APPROVE:
+        extra = _approve(referral, data.terms)
+    elif action == Action.REJECT:
+        reason = session.get(RejectionReason, data.reason_code) if data.reason_code else None
+        _require(
+            reason is not None and reason.is_active,
+            "reason_code",
+            "Pilih alasan penolakan dari daftar.",
+        )
+        _require(
+            reason.code != "lainnya" or len(note) >= 5,
+            "note",
+            "Alasan “lainnya” wajib dijelaskan dalam catatan.",
+        )
+        referral.rejection_code = reason.code
+        referral.rejection_note = note or None
+        note = f"{reason.label}{' — ' + note if note else ''}"
+        extra = {"reason_code": reason.code}
+    elif action == Action.DISBURSE:
+        extra = _disburse(session, referral, data.disbursements, today)
+        note = ", ".join(
+            f"{line['name']} {format_rupiah(line['amount'])} pada {format_date(line['on'])}"
+            for line in extra["lines"]
+        )
+        extra = {"loans": [line["loan_id"] for line in extra["lines"]]}
+    previous = referral.status
+    referral.status = target
+    now = utcnow()
+    referral.last_action_at = now
+    referral.updated_by_id = actor.id
+    if action in (Action.APPROVE, Action.REJECT):
+        referral.decided_at = now
+    session.add(
+        ReferralTransition(
+            referral_id=referral.id,
+            action=action.value,
+            from_status=previous,
+            to_status=target,
+            actor_id=actor.id,
+            at=now,
+            note=note,
+            data=extra,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        f"referral.{action.value}",
+        entity=referral,
+        changes={"status": [previous.value, target.value], "note": note, **extra},
+    )
+    terms_text = ""
+    if action == Action.APPROVE:
+        terms_text = (
+            f"{format_rupiah(referral.approved_amount)}, {referral.approved_tenor_months} bulan, "
+            f"{referral.approved_rate_percent.normalize():f}% per tahun"
+        )
+    summary = EVENT_TEXT[action].format(
+        number=referral.number, bank=referral.bank.name, note=note, terms=terms_text
+    )
+    stage = STAGE_AFTER.get(action)
+    for member in referral.members:
+        add_event(
+            session,
+            member.entrepreneur_id,
+            "referral",
+            summary,
+            actor,
+            {"referral_id": referral.id, "action": action.value},
+        )
+        person = member.entrepreneur
+        if stage is not None:
+            set_stage(session, person, stage, actor)
+        elif action in (Action.REJECT, Action.WITHDRAW) and person.stage in (
+            JourneyStage.REFERRED,
+            JourneyStage.APPROVED,
+        ):
+            set_stage(session, person, JourneyStage.SCREENED, actor)
+    return target
+
+
+def _approve(referral: Referral, terms: Terms | None) -> dict:
+    terms = terms or Terms(None, None, None)
+    problems: dict[str | None, list[str]] = {}
+    if terms.amount is None or not 0 < terms.amount <= MAX_RUPIAH:
+        problems["approved_amount"] = ["Jumlah disetujui wajib diisi dan lebih dari nol."]
+    if terms.tenor_months is None or not 1 <= terms.tenor_months <= MAX_TENOR:
+        problems["approved_tenor_months"] = [f"Tenor disetujui harus 1 sampai {MAX_TENOR} bulan."]
+    if terms.annual_rate_percent is None or not 0 <= terms.annual_rate_percent <= 100:
+        problems["approved_rate_percent"] = ["Bunga disetujui harus antara 0% dan 100%."]
+    if problems:
+        raise StopValidation(problems)
+    referral.approved_amount = terms.amount
+    referral.approved_tenor_months = terms.tenor_months
+    referral.approved_rate_percent = terms.annual_rate_percent
+    return {
+        "approved_amount": terms.amount,
+        "approved_tenor_months": terms.tenor_months,
+        "approved_rate_percent": str(terms.annual_rate_percent),
+    }
+
+
+def _disburse(session: Session, referral: Referral, lines: list[Disbursement], today: date) -> dict:
+    """Create one loan per borrower line from the bank's disbursement details."""
+    members = {m.id: m for m in referral.members}
+    problems: dict[str | None, list[str]] = {}
+    given = {line.member_id: line for line in lines}
+    decided_on = to_local(referral.decided_at).date() if referral.decided_at else None
+    total = 0
+    for index, member in enumerate(referral.members):
+        line = given.get(member.id)
+        key = f"lines-{index}"
+        if line is None:
+            problems.setdefault(key, []).append("Isi pencairan untuk setiap anggota.")
+            continue
+        account = " ".join((line.account_number or "").split())
+        if not account:
+            problems.setdefault(key, []).append("Nomor rekening pinjaman wajib diisi.")
+        elif len(account) > 40:
+            problems.setdefault(key, []).append("Nomor rekening pinjaman terlalu panjang.")
+        if line.amount is None or not 0 < line.amount <= MAX_RUPIAH:
+            problems.setdefault(key, []).append("Jumlah cair wajib diisi dan lebih dari nol.")
+        else:
+            total += line.amount
+        if line.disbursed_on is None:
+            problems.setdefault(key, []).append("Tanggal cair wajib diisi.")
+        elif line.disbursed_on > today:
+            problems.setdefault(key, []).append("Tanggal cair tidak boleh di masa depan.")
+        elif decided_on and line.disbursed_on < decided_on:
+            problems.setdefault(key, []).append(
+                f"Tanggal cair tidak boleh sebelum tanggal persetujuan ({format_date(decided_on)})."
+            )
+    unknown = set(given) - set(members)
+    if unknown:
+        problems.setdefault(None, []).append("Ada baris pencairan yang bukan anggota rujukan.")
+    if referral.approved_amount is not None and total > referral.approved_amount:
+        problems.setdefault(None, []).append(
+            f"Jumlah cair {format_rupiah(total)} melebihi jumlah disetujui "
+            f"{format_rupiah(referral.approved_amount)}."
+        )
+    accounts = [" ".join(line.account_number.split()) for line in lines if line.account_number]
+    if len(accounts) != len(set(accounts)):
+        problems.setdefault(None, []).append("Nomor rekening pinjaman tidak boleh sama.")
+    taken = set(
+        session.scalars(
+            sa.select(Loan.account_number).where(
+                Loan.bank_id == referral.bank_id, Loan.account_number.in_(accounts)
+            )
+        )
+    )
+    if taken:
+        problems.setdefault(None, []).append(
+            "Nomor rekening sudah dipakai pinjaman lain di bank ini: " + ", ".join(sorted(taken))
+        )
+    if problems:
+        raise StopValidation(problems)
+    out = []
+    for member in referral.members:
+        line = given[member.id]
+        loan = Loan(
+            referral_id=referral.id,
+            member_id=member.id,
+            entrepreneur_id=member.entrepreneur_id,
+            bank_id=referral.bank_id,
+            kecamatan_code=referral.kecamatan_code,
+            account_number=" ".join(line.account_number.split()),
+            disbursed_on=line.disbursed_on,
+            amount=line.amount,
+            tenor_months=referral.approved_tenor_months or referral.tenor_months,
+            annual_rate_percent=referral.approved_rate_percent
+            if referral.approved_rate_percent is not None
+            else referral.annual_rate_percent,
+            method=referral.method,
+            collectability=1,
+            outstanding=line.amount,
+        )
+        session.add(loan)
+        session.flush()
+        out.append(
+            {
+                "loan_id": loan.id,
+                "name": member.entrepreneur.full_name,
+                "amount": line.amount,
+                "on": line.disbursed_on,
+            }
+        )
+    return {"lines": out}
+
+
+def post_message(session: Session, referral: Referral, body: str, actor: User) -> ReferralMessage:
+    """Add a message to the conversation between the city and the bank about this referral."""
+    _check_actor_owns(referral, actor)
+    _require(actor.role != Role.VIEWER, None, "Peran Anda hanya dapat membaca.")
+    _require(
+        referral.status not in (ReferralStatus.DRAFT,),
+        None,
+        "Pesan ke bank baru dapat dikirim setelah rujukan diajukan.",
+    )
+    text = _note(body)
+    _require(len(text) >= 2, "body", "Pesan tidak boleh kosong.")
+    message = ReferralMessage(referral_id=referral.id, author_id=actor.id, body=text)
+    session.add(message)
+    referral.last_action_at = utcnow()
+    session.flush()
+    return message
+
+
+def messages_of(session: Session, referral: Referral) -> list[ReferralMessage]:
+    return list(
+        session.scalars(
+            sa.select(ReferralMessage)
+            .where(ReferralMessage.referral_id == referral.id)
+            .order_by(ReferralMessage.at, ReferralMessage.id)
+        )
+    )
+
+
+def transitions_of(session: Session, referral: Referral) -> list[ReferralTransition]:
+    return list(
+        session.scalars(
+            sa.select(ReferralTransition)
+            .where(ReferralTransition.referral_id == referral.id)
+            .order_by(ReferralTransition.at, ReferralTransition.id)
+        )
+    )
+
+
+def rejection_reasons(session: Session, active_only: bool = True) -> list[RejectionReason]:
+    query = sa.select(RejectionReason).order_by(RejectionReason.sort_order, RejectionReason.label)
+    if active_only:
+        query = query.where(RejectionReason.is_active)
+    return list(session.scalars(query))
+
+
+# --------------------------------------------------------------------------- queue & SLA
+
+
+@dataclass
+class QueueFilter:
+    status: ReferralStatus | None = None
+    kecamatan_code: str | None = None
+    bank_id: int | None = None
+    #: Only referrals waiting at least this many days since submission.
+    min_age_days: int | None = None
+    number: str = ""
+
+
+def queue_query(user: User, filters: QueueFilter, now: datetime | None = None) -> sa.Select:
+    """Referrals the user may see, filtered; the oldest submission first, drafts last."""
+    query = sa.select(Referral).where(scope_condition(user))
+    if filters.status:
+        query = query.where(Referral.status == filters.status)
+    if filters.kecamatan_code:
+        query = query.where(Referral.kecamatan_code == filters.kecamatan_code)
+    if filters.bank_id:
+        query = query.where(Referral.bank_id == filters.bank_id)
+    if filters.number:
+        query = query.where(Referral.number.contains(filters.number.strip().upper()))
+    if filters.min_age_days:
+        cutoff = (now or utcnow()) - timedelta(days=filters.min_age_days)
+        query = query.where(Referral.submitted_at <= cutoff)
+    return query.order_by(
+        Referral.submitted_at.is_(None), Referral.submitted_at, Referral.id.desc()
+    )
+
+
+def sla_days(session: Session) -> int:
+    return int(get_number(session, "referral.sla_days"))
+
+
+def days_since(moment: datetime | None, now: datetime | None = None) -> int | None:
+    if moment is None:
+        return None
+    now = now or utcnow()
+    return (to_local(now).date() - to_local(moment).date()).days
+
+
+@dataclass
+class DeskSummary:
+    """A bank officer's queue at a glance: counts per status and how many are past the SLA."""
+
+    counts: dict[ReferralStatus, int]
+    overdue: int
+    sla_days: int
+    oldest: list[Referral]
+
+
+def desk_summary(session: Session, user: User, now: datetime | None = None) -> DeskSummary:
+    now = now or utcnow()
+    limit = sla_days(session)
+    counts = dict(
+        session.execute(
+            sa.select(Referral.status, sa.func.count())
+            .where(scope_condition(user))
+            .group_by(Referral.status)
+        ).all()
+    )
+    waiting = sa.and_(scope_condition(user), Referral.status.in_(list(WAITING_FOR_BANK)))
+    overdue = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Referral)
+        .where(waiting, Referral.submitted_at <= now - timedelta(days=limit))
+    )
+    oldest = session.scalars(
+        sa.select(Referral).where(waiting).order_by(Referral.submitted_at).limit(10)
+    ).all()
+    return DeskSummary(counts, int(overdue or 0), limit, list(oldest))
+
+
+def notification_counts(session: Session, user: User) -> dict[str, int]:
+    """What waits for this user: info requests for facilitators, new submissions for banks."""
+    if user.role == Role.FACILITATOR:
+        wanted = ReferralStatus.NEEDS_INFO
+    elif user.role == Role.BANK_OFFICER:
+        wanted = ReferralStatus.SUBMITTED
+    else:
+        return {}
+    count = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Referral)
+        .where(scope_condition(user), Referral.status == wanted)
+    )
+    return {wanted.value: int(count or 0)}
+
+
+# --------------------------------------------------------------------------- repayments
+
+
+def _first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+@dataclass
+class ReportData:
+    period: date | None
+    collectability: int | None
+    outstanding: int | None
+    days_past_due: int | None = 0
+
+
+def record_report(
+    session: Session, loan: Loan, data: ReportData, actor: User, today: date | None = None
+) -> LoanReport:
+    """Record (or correct) one month's collectability and outstanding balance of a loan."""
+    today = today or _today()
+    _require(
+        actor.role == Role.BANK_OFFICER and loan.bank_id == actor.bank_id,
+        None,
+        "Hanya petugas bank penyalur yang dapat melaporkan angsuran.",
+    )
+    problems: dict[str | None, list[str]] = {}
+    period = _first_of_month(data.period) if data.period else None
+    if period is None:
+        problems["period"] = ["Periode (bulan) wajib diisi."]
+    elif period < _first_of_month(loan.disbursed_on) or period > _first_of_month(today):
+        problems["period"] = ["Periode harus antara bulan pencairan dan bulan ini."]
+    if data.collectability not in (1, 2, 3, 4, 5):
+        problems["collectability"] = ["Kolektibilitas harus 1 sampai 5."]
+    if data.outstanding is None or not 0 <= data.outstanding <= loan.amount:
+        problems["outstanding"] = [
+            f"Sisa pokok harus antara Rp0 dan plafon {format_rupiah(loan.amount)}."
+        ]
+    if data.days_past_due is not None and not 0 <= data.days_past_due <= 3650:
+        problems["days_past_due"] = ["Hari tunggakan harus 0 sampai 3650."]
+    if problems:
+        raise StopValidation(problems)
+    report = session.scalar(
+        sa.select(LoanReport).where(LoanReport.loan_id == loan.id, LoanReport.period == period)
+    )
+    if report is None:
+        report = LoanReport(loan_id=loan.id, period=period)
+        session.add(report)
+    report.collectability = data.collectability
+    report.outstanding = data.outstanding
+    report.days_past_due = data.days_past_due or 0
+    report.reported_by_id = actor.id
+    report.reported_at = utcnow()
+    if loan.reported_period is None or period >= loan.reported_period:
+        loan.collectability = data.collectability
+        loan.outstanding = data.outstanding
+        loan.reported_period = period
+    session.flush()
+    person = loan.entrepreneur
+    if person.stage == JourneyStage.DISBURSED:
+        set_stage(session, person, JourneyStage.REPAYING, actor)
+    return report
+
+
+COLUMN_ALIASES = {
+    "nomor_rekening": "account_number",
+    "no_rekening": "account_number",
+    "rekening": "account_number",
+    "periode": "period",
+    "bulan": "period",
+    "kolektibilitas": "collectability",
+    "kol": "collectability",
+    "sisa_pokok": "outstanding",
+    "outstanding": "outstanding",
+    "baki_debet": "outstanding",
+    "hari_tunggakan": "days_past_due",
+    "dpd": "days_past_due",
+}
+REQUIRED_COLUMNS = ("account_number", "period", "collectability", "outstanding")
+COLUMN_LABELS = {
+    "account_number": "nomor_rekening",
+    "period": "periode",
+    "collectability": "kolektibilitas",
+    "outstanding": "sisa_pokok",
+    "days_past_due": "hari_tunggakan",
+}
+MAX_IMPORT_ROWS = 20_000
+
+
+@dataclass
+class ImportRow:
+    line: int
+    account_number: str
+    problems: list[str] = field(default_factory=list)
+    loan_id: int | None = None
+    data: ReportData | None = None
+
+
+@dataclass
+class ImportResult:
+    rows: list[ImportRow]
+    saved: int = 0
+
+    @property
+    def problems(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.problems]
+
+
+def _parse_period(text: str) -> date | None:
+    text = text.strip()
+    for fmt in ("%Y-%m", "%m/%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            # A calendar month, not a moment: no time zone applies.
+            return _first_of_month(datetime.strptime(text, fmt).date())  # noqa: DTZ007
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_int(text: str) -> int | None:
+    cleaned = text.strip().replace("Rp", "").replace(".", "").replace(" ", "")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return int(value) if value == value.to_integral_value() else None
+
+
+def import_reports(
+    session: Session, content: bytes, actor: User, today: date | None = None
+) -> ImportResult:
+    """Read a bank's monthly CSV; all rows are saved or, if any row is wrong, none is.
+
+    Columns (header names are case-insensitive): ``nomor_rekening, periode (YYYY-MM),
+    kolektibilitas (1–5), sisa_pokok`` and optionally ``hari_tunggakan``.
+    """
+    _require(
+        actor.role == Role.BANK_OFFICER and actor.bank_id is not None,
+        None,
+        "Hanya petugas bank penyalur yang dapat mengimpor laporan angsuran.",
+    )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StopValidation({"file": ["Berkas: harus CSV dengan pengodean UTF-8."]}) from None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python"
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+        raise StopValidation({"file": ["Berkas: tidak dapat dibaca sebagai CSV."]}) from None
+    frame.columns = [
+        COLUMN_ALIASES.get(str(c).strip().lower().replace(" ", "_"), str(c)) for c in frame.columns
+    ]
+    missing = [COLUMN_LABELS[c] for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise StopValidation({"file": ["Berkas: kolom wajib tidak ada: " + ", ".join(missing)]})
+    if len(frame) == 0:
+        raise StopValidation({"file": ["Berkas: tidak berisi baris data."]})
+    if len(frame) > MAX_IMPORT_ROWS:
+        raise StopValidation({"file": [f"Berkas: maksimal {MAX_IMPORT_ROWS} baris sekali impor."]})
+    accounts = {" ".join(a.split()) for a in frame["account_number"]}
+    loans = {
+        loan.account_number: loan
+        for loan in session.scalars(
+            sa.select(Loan).where(Loan.bank_id == actor.bank_id, Loan.account_number.in_(accounts))
+        )
+    }
+    rows: list[ImportRow] = []
+    seen: set[tuple[str, date]] = set()
+    for index, record in enumerate(frame.to_dict("records")):
+        account = " ".join(str(record["account_number"]).split())
+        row = ImportRow(line=index + 2, account_number=account)
+        loan = loans.get(account)
+        if loan is None:
+            row.problems.append("nomor_rekening: tidak ditemukan di pinjaman bank Anda.")
+        period = _parse_period(str(record["period"]))
+        if period is None:
+            row.problems.append("periode: tulis sebagai TTTT-BB, misalnya 2026-10.")
+        collectability = _parse_int(str(record["collectability"]))
+        if collectability not in (1, 2, 3, 4, 5):
+            row.problems.append("kolektibilitas: harus 1 sampai 5.")
+        outstanding = _parse_int(str(record["outstanding"]))
+        if outstanding is None or outstanding < 0:
+            row.problems.append("sisa_pokok: isi dengan angka rupiah (tanpa desimal).")
+        raw_days = str(record.get("days_past_due", "")).strip()
+        days = _parse_int(raw_days) if raw_days else 0
+        if days is None or days < 0:
+            row.problems.append("hari_tunggakan: isi dengan angka 0 atau lebih.")
+        if loan is not None and period is not None:
+            if (account, period) in seen:
+                row.problems.append("Baris ganda untuk rekening dan periode yang sama.")
+            seen.add((account, period))
+            if period < _first_of_month(loan.disbursed_on) or period > _first_of_month(
+                today or _today()
+            ):
+                row.problems.append("periode: harus antara bulan pencairan dan bulan ini.")
+            if outstanding is not None and outstanding > loan.amount:
+                row.problems.append(
+                    f"sisa_pokok: melebihi plafon pinjaman {format_rupiah(loan.amount)}."
+                )
+        if not row.problems and loan is not None:
+            row.loan_id = loan.id
+            row.data = ReportData(period, collectability, outstanding, days)
+        rows.append(row)
+    result = ImportResult(rows)
+    if result.problems:
+        return result
+    for row in rows:
+        record_report(session, loans[row.account_number], row.data, actor, today)
+        result.saved += 1
+    audit.record(
+        session,
+        "import",
+        entity_type="loan_reports",
+        changes={"rows": result.saved, "bank_id": actor.bank_id},
+    )
+    return result
+
+
+@dataclass
+class PortfolioSummary:
+    loans: int
+    disbursed: int
+    outstanding: int
+    npl_outstanding: int
+    npl_loans: int
+    arrears_loans: int
+
+    @property
+    def npl_percent(self) -> Decimal | None:
+        if not self.outstanding:
+            return None
+        return (Decimal(self.npl_outstanding) * 100 / Decimal(self.outstanding)).quantize(
+            Decimal("0.01")
+        )
+
+
+def portfolio(session: Session, user: User) -> PortfolioSummary:
+    """Totals of the loans the user may see: outstanding, NPL (collectability 3–5), arrears."""
+    from harkat.referrals.models import NPL_FROM
+
+    npl = Loan.collectability >= NPL_FROM
+    row = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(Loan.amount), 0),
+            sa.func.coalesce(sa.func.sum(Loan.outstanding), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((npl, Loan.outstanding), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((npl, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((Loan.collectability >= 2, 1), else_=0)), 0),
+        ).where(loan_scope(user))
+    ).one()
+    return PortfolioSummary(*(int(value) for value in row))
+
+
+def loans_query(user: User, only: str = "", bank_id: int | None = None) -> sa.Select:
+    """Loans in scope; ``only`` is ``npl`` (collectability 3–5) or ``arrears`` (2 and worse)."""
+    from harkat.referrals.models import NPL_FROM
+
+    query = sa.select(Loan).where(loan_scope(user))
+    if only == "npl":
+        query = query.where(Loan.collectability >= NPL_FROM)
+    elif only == "arrears":
+        query = query.where(Loan.collectability >= 2)
+    if bank_id:
+        query = query.where(Loan.bank_id == bank_id)
+    return query.order_by(Loan.collectability.desc(), Loan.disbursed_on.desc(), Loan.id.desc())
+
+
+def local_now() -> datetime:
+    return utcnow().astimezone(JAKARTA)
+
+
+# --------------------------------------------------------------------------- packet
+
+
+def packet_data(
+    session: Session,
+    referral: Referral,
+    *,
+    gates: list[GateResult],
+    gates_snapshotted: bool,
+    verify_url: str,
+    signatory_name: str,
+    signatory_title: str,
+):
+    """Gather what the packet PDF prints about each applicant."""
+    from harkat.referrals.loans import LoanInputError, schedule
+    from harkat.referrals.packet import ApplicantInfo, PacketData
+    from harkat.registration.models import Business
+    from harkat.screening.services import latest_valid
+    from harkat.training.services import enrolments_of
+
+    ids = [m.entrepreneur_id for m in referral.members]
+    businesses: dict[int, list[Business]] = {}
+    for business in session.scalars(
+        sa.select(Business).where(Business.entrepreneur_id.in_(ids)).order_by(Business.id)
+    ):
+        businesses.setdefault(business.entrepreneur_id, []).append(business)
+    enrolments: dict[int, list] = {}
+    for enrolment in enrolments_of(session, ids):
+        enrolments.setdefault(enrolment.entrepreneur_id, []).append(enrolment)
+    as_of = to_local(referral.submitted_at).date() if referral.submitted_at else None
+    applicants = []
+    for member in referral.members:
+        try:
+            instalment = schedule(
+                member.amount, referral.annual_rate_percent, referral.tenor_months, referral.method
+            ).instalment
+        except LoanInputError:
+            instalment = None
+        applicants.append(
+            ApplicantInfo(
+                entrepreneur=member.entrepreneur,
+                amount=member.amount,
+                purpose=member.purpose,
+                businesses=businesses.get(member.entrepreneur_id, []),
+                enrolments=enrolments.get(member.entrepreneur_id, []),
+                screening=latest_valid(session, member.entrepreneur_id, as_of),
+                instalment=instalment,
+                is_chair=member.entrepreneur_id == referral.entrepreneur_id
+                and referral.group_id is not None,
+            )
+        )
+    try:
+        simulation = schedule(
+            referral.requested_amount,
+            referral.annual_rate_percent,
+            referral.tenor_months,
+            referral.method,
+        )
+    except LoanInputError:
+        simulation = None
+    names = {m.entrepreneur_id: m.entrepreneur.full_name for m in referral.members}
+    return PacketData(
+        referral=referral,
+        applicants=applicants,
+        gates=gates,
+        gates_snapshotted=gates_snapshotted,
+        schedule=simulation,
+        documents=active_documents(session, referral),
+        take_overs=[
+            (names.get(t.entrepreneur_id, ""), t.debt.lender_name, t.amount)
+            for t in referral.take_overs
+        ],
+        verify_url=verify_url,
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
+    )
