@@ -128,4 +128,9 @@ def db_session(app):
         yield db.session
 
 
-pytest_plugins = ["tests.fixtures.users", "tests.fixtures.registration", "tests.fixtures.training"]
+pytest_plugins = [
+    "tests.fixtures.users",
+    "tests.fixtures.registration",
+    "tests.fixtures.training",
+    "tests.fixtures.referrals",
+]
