@@ -605,7 +605,10 @@ def exempt(referral_id: int):
             db.session.rollback()
             _flash_problems(error)
     else:
-        flash("Alasan pengecualian wajib diisi (minimal 10 huruf).", "danger")
+        if form.gate.errors:
+            flash("Syarat: hanya pelatihan dan dokumen yang dapat dikecualikan.", "danger")
+        if form.reason.errors:
+            flash("Alasan pengecualian wajib diisi (minimal 10 huruf).", "danger")
     return _back(referral, "syarat")
 
 
