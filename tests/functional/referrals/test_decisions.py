@@ -1,4 +1,4 @@
-"""Bank decisions: a race between two officers, rejections with reasons, exemptions, disbursement."""
+"""Bank decisions: an approve/reject race, rejection reasons, exemptions and disbursement."""
 
 from __future__ import annotations
 
