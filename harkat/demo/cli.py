@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from harkat.audit.services import set_actor
@@ -34,7 +35,7 @@ def seed_command(count: int, seed: int):
     """Generate entrepreneurs with businesses, groups of 5–10 and consent in Kota Jambi."""
     set_actor(None)
     started = time.perf_counter()
-    result = seed_demo(db.session, count, seed)
+    result = seed_demo(db.session, count, seed, upload_dir=current_app.config["UPLOAD_DIR"])
     db.session.commit()
     seconds = time.perf_counter() - started
     click.echo(
@@ -42,7 +43,8 @@ def seed_command(count: int, seed: int):
         f"{result.businesses} usaha, {result.groups} kelompok ({result.memberships} anggota), "
         f"{result.cohorts} angkatan pelatihan, {result.certificates} sertifikat, "
         f"{result.incubations} kasus inkubasi ({result.visits} kunjungan), "
-        f"{result.screenings} skrining utang."
+        f"{result.screenings} skrining utang, {result.referrals} rujukan, {result.loans} "
+        f"pinjaman ({result.loan_reports} laporan angsuran)."
     )
     if result.facilitators_created:
         click.echo(

@@ -20,9 +20,11 @@ from harkat.auth import services as auth_services
 from harkat.auth.models import Role, User, user_kecamatan
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
+from harkat.demo.referrals import seed_referral_demo
 from harkat.demo.screening import seed_screening_demo
 from harkat.demo.training import seed_training_demo
 from harkat.reference.models import Kecamatan, Kelurahan
+from harkat.referrals.models import Loan, Referral, ReferralMember
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
     ConsentPurpose,
@@ -191,6 +193,9 @@ class DemoResult:
     incubations: int = 0
     visits: int = 0
     screenings: int = 0
+    referrals: int = 0
+    loans: int = 0
+    loan_reports: int = 0
     facilitators_created: list[str] = field(default_factory=list)
 
 
@@ -247,9 +252,16 @@ def _fix_sequences(session: Session, models) -> None:
 
 
 def seed_demo(
-    session: Session, entrepreneurs: int, seed: int = 2026, actor: User | None = None
+    session: Session,
+    entrepreneurs: int,
+    seed: int = 2026,
+    actor: User | None = None,
+    upload_dir: str | None = None,
 ) -> DemoResult:
-    """Generate ``entrepreneurs`` cases with businesses, groups of 5–10 and consent records."""
+    """Generate ``entrepreneurs`` cases with businesses, groups of 5–10 and consent records.
+
+    :param upload_dir: where sample referral documents are written (none when not given).
+    """
     rng = random.Random(seed)
     fake = Faker("id_ID")
     fake.seed_instance(seed)
@@ -437,9 +449,26 @@ def seed_demo(
     new_ids = list(range(first_id, entrepreneur_id))
     training = seed_training_demo(session, new_ids, seed)
     result.screenings = seed_screening_demo(session, new_ids, seed)
+    referral_counts = seed_referral_demo(session, new_ids, seed, upload_dir)
+    result.referrals = referral_counts["referrals"]
+    result.loans = referral_counts["loans"]
+    result.loan_reports = referral_counts["reports"]
     result.cohorts, result.certificates = training.cohorts, training.certificates
     result.incubations, result.visits = training.incubations, training.visits
-    _fix_sequences(session, [Entrepreneur, Business, Group, Cohort, CohortSession, Enrolment])
+    _fix_sequences(
+        session,
+        [
+            Entrepreneur,
+            Business,
+            Group,
+            Cohort,
+            CohortSession,
+            Enrolment,
+            Referral,
+            ReferralMember,
+            Loan,
+        ],
+    )
     audit.record(
         session,
         "demo_seed",

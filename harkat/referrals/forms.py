@@ -87,7 +87,10 @@ class ActionForm(Form):
         "Tenor disetujui (bulan)", validators=[Optional(), NumberRange(min=1, max=120)]
     )
     approved_rate_percent = DecimalField(
-        "Bunga disetujui (% per tahun)", places=3, validators=[Optional(), NumberRange(0, 100)]
+        "Bunga disetujui (% per tahun)",
+        places=None,
+        validators=[Optional(), NumberRange(0, 100)],
+        description="Tulis dengan titik untuk pecahan, misalnya 3 atau 2.75.",
     )
 
 

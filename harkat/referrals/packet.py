@@ -425,7 +425,7 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
             _grid(
                 ["Pelatihan BALIKAT", "Angkatan", "Hasil", "Sertifikat"],
                 training or [["Belum pernah ikut pelatihan", "", "", ""]],
-                [width * 0.36, width * 0.3, width * 0.14, width * 0.2],
+                [width * 0.32, width * 0.28, width * 0.12, width * 0.28],
                 styles,
             )
         )
@@ -479,7 +479,13 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                 block.append(Spacer(1, 1 * mm))
                 block.append(
                     _grid(
-                        ["Pemberi pinjaman", "Jenis", "Sisa", "Bunga efektif/thn", "Ambil alih"],
+                        [
+                            "Pemberi pinjaman",
+                            "Jenis",
+                            "Sisa",
+                            "Bunga efektif/thn",
+                            "Saran ambil alih",
+                        ],
                         debts,
                         [width * 0.27, width * 0.25, width * 0.16, width * 0.18, None],
                         styles,

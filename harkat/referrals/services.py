@@ -996,8 +996,19 @@ def queue_query(user: User, filters: QueueFilter, now: datetime | None = None) -
     if filters.min_age_days:
         cutoff = (now or utcnow()) - timedelta(days=filters.min_age_days)
         query = query.where(Referral.submitted_at <= cutoff)
+    # What waits for this user comes first (oldest first), then the rest, newest first.
+    if user.role == Role.BANK_OFFICER:
+        first = [ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.APPROVED]
+    elif user.role == Role.FACILITATOR:
+        first = [ReferralStatus.NEEDS_INFO, ReferralStatus.DRAFT]
+    else:
+        first = [ReferralStatus.SUBMITTED, ReferralStatus.IN_REVIEW, ReferralStatus.NEEDS_INFO]
+    waiting = Referral.status.in_(first)
     return query.order_by(
-        Referral.submitted_at.is_(None), Referral.submitted_at, Referral.id.desc()
+        sa.case((waiting, 0), else_=1),
+        sa.case((waiting, Referral.last_action_at), else_=None),
+        Referral.last_action_at.desc(),
+        Referral.id.desc(),
     )
 
 

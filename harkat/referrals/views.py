@@ -358,6 +358,11 @@ def edit(referral_id: int):
 # --------------------------------------------------------------------------- detail
 
 
+def _plain_rate(rate):
+    """``3.000`` → ``3`` and ``2.750`` → ``2.75`` (never ``3E+1``), for the form field."""
+    return rate.quantize(1) if rate == rate.to_integral_value() else rate.normalize()
+
+
 def _gates_for(referral: Referral):
     if referral.gate_snapshot and referral.status not in (
         ReferralStatus.DRAFT,
@@ -403,7 +408,7 @@ def detail(referral_id: int):
     )
     action_form.approved_amount.data = referral.requested_amount
     action_form.approved_tenor_months.data = referral.tenor_months
-    action_form.approved_rate_percent.data = referral.annual_rate_percent
+    action_form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
     document_form = DocumentForm()
     document_form.entrepreneur_id.choices = choices(
         (str(m.entrepreneur_id), m.entrepreneur.full_name) for m in referral.members

@@ -85,6 +85,7 @@ def test_demo_training_history_matches_each_journey_stage(app, runner):
                 JourneyStage.REFERRED,
                 JourneyStage.APPROVED,
                 JourneyStage.DISBURSED,
+                JourneyStage.REPAYING,
             )
         }
 
@@ -110,3 +111,38 @@ def test_demo_screenings_agree_with_each_journey_stage(app, runner):
             sa.select(ScreeningDebt).where(ScreeningDebt.lender_type == "rentenir").limit(1)
         )
         assert shark is None or shark.nominal_rate_percent > 50
+
+
+def test_demo_referrals_cover_every_state_with_loans_and_reports(app, runner, client, login_as):
+    from datetime import date
+    from pathlib import Path
+
+    from harkat.auth.models import Role
+    from harkat.referrals.models import Loan, LoanReport, Referral, ReferralDocument
+    from harkat.referrals.transitions import ReferralStatus
+
+    result = runner.invoke(args=["demo", "seed", "--entrepreneurs", "3000", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "rujukan" in result.output
+    with app.app_context():
+        states = set(db.session.scalars(sa.select(Referral.status).distinct()))
+        assert states == set(ReferralStatus)
+        loans = db.session.scalars(sa.select(Loan)).all()
+        months = {(loan.disbursed_on.year, loan.disbursed_on.month) for loan in loans}
+        assert len(months) >= 4
+        assert all(loan.disbursed_on <= date.today() for loan in loans)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LoanReport)) > 0
+        for loan in loans:
+            referral = db.session.get(Referral, loan.referral_id)
+            assert referral.status == ReferralStatus.DISBURSED
+            assert loan.amount <= referral.approved_amount
+            assert 0 <= loan.outstanding <= loan.amount
+        document = db.session.scalar(sa.select(ReferralDocument))
+        assert (Path(app.config["UPLOAD_DIR"]) / document.path).read_bytes().startswith(b"%PDF")
+        submitted = db.session.scalar(
+            sa.select(Referral.id).where(Referral.status == ReferralStatus.SUBMITTED)
+        )
+    login_as(Role.ADMIN)
+    page = client.get(f"/rujukan/{submitted}").get_data(as_text=True)
+    assert "Rujukan RJK-" in page and "Terpenuhi" in page
+    assert client.get(f"/rujukan/{submitted}/paket.pdf").status_code == 200
