@@ -114,10 +114,11 @@ def test_demo_screenings_agree_with_each_journey_stage(app, runner):
 
 
 def test_demo_referrals_cover_every_state_with_loans_and_reports(app, runner, client, login_as):
-    from datetime import date
+    from datetime import datetime
     from pathlib import Path
 
     from harkat.auth.models import Role
+    from harkat.core.dates import JAKARTA
     from harkat.referrals.models import Loan, LoanReport, Referral, ReferralDocument
     from harkat.referrals.transitions import ReferralStatus
 
@@ -130,7 +131,8 @@ def test_demo_referrals_cover_every_state_with_loans_and_reports(app, runner, cl
         loans = db.session.scalars(sa.select(Loan)).all()
         months = {(loan.disbursed_on.year, loan.disbursed_on.month) for loan in loans}
         assert len(months) >= 4
-        assert all(loan.disbursed_on <= date.today() for loan in loans)
+        today = datetime.now(JAKARTA).date()
+        assert all(loan.disbursed_on <= today for loan in loans)
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LoanReport)) > 0
         for loan in loans:
             referral = db.session.get(Referral, loan.referral_id)
