@@ -13,6 +13,7 @@ from harkat.incubation.views import bp
 from harkat.registration import services as registration
 from harkat.registration.domain import JourneyStage, Sector
 from harkat.registration.models import Entrepreneur
+from tests.fixtures.training import graduate
 from tests.functional.incubation.pictures import make_png
 
 
@@ -41,7 +42,7 @@ def move_journey(app):
         with app.app_context():
             entrepreneur = db.session.get(Entrepreneur, entrepreneur_id)
             if stage == JourneyStage.GRADUATED:
-                _graduate(entrepreneur)
+                graduate(entrepreneur)
             registration.set_stage(db.session, entrepreneur, stage, None)
             db.session.commit()
 
@@ -66,36 +67,3 @@ def add_business(app):
             db.session.commit()
 
     return add
-
-
-def _graduate(entrepreneur: Entrepreneur) -> None:
-    """Record a closed cohort in which the entrepreneur passed."""
-    import datetime as dt
-
-    import sqlalchemy as sa
-
-    from harkat.reference.models import Course
-    from harkat.training.domain import CohortStatus, EnrolmentStatus, TrainingResult
-    from harkat.training.models import Cohort, Enrolment
-
-    course_id = db.session.scalar(sa.select(Course.id).where(Course.code == "BLK-PBK"))
-    cohort = Cohort(
-        course_id=course_id,
-        name="Angkatan lulus",
-        venue="Aula",
-        status=CohortStatus.CLOSED,
-        kecamatan_code=entrepreneur.kecamatan_code,
-        capacity=10,
-        starts_on=dt.date(2025, 11, 3),
-        ends_on=dt.date(2025, 11, 7),
-    )
-    db.session.add(cohort)
-    db.session.add(
-        Enrolment(
-            cohort=cohort,
-            entrepreneur=entrepreneur,
-            status=EnrolmentStatus.ENROLLED,
-            result=TrainingResult.PASSED,
-        )
-    )
-    db.session.flush()
