@@ -115,6 +115,7 @@ def register_models() -> None:
     import harkat.reference.models
     import harkat.referrals.models
     import harkat.registration.models
+    import harkat.reports.models
     import harkat.screening.models
     import harkat.screening.registry
     import harkat.settings.models
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from harkat.main.views import bp as main_bp
     from harkat.referrals.views import bp as referrals_bp
     from harkat.registration.views import bp as registration_bp
+    from harkat.reports.views import bp as reports_bp
     from harkat.screening.registry_views import bp as lenders_bp
     from harkat.screening.views import bp as screening_bp
     from harkat.settings.views import bp as settings_bp
@@ -149,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(screening_bp)
     app.register_blueprint(lenders_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_security(app: Flask) -> None:
@@ -179,7 +182,9 @@ def register_commands(app: Flask) -> None:
     from harkat.demo.cli import demo_cli
     from harkat.reference.cli import seed_cli
     from harkat.registration.cli import import_cli
+    from harkat.reports.cli import report_cli
 
+    app.cli.add_command(report_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(demo_cli)

@@ -20,7 +20,7 @@ from harkat.auth import services as auth_services
 from harkat.auth.models import Role, User, user_kecamatan
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
-from harkat.demo.referrals import seed_referral_demo
+from harkat.demo.referrals import seed_fund_demo, seed_referral_demo
 from harkat.demo.screening import seed_screening_demo
 from harkat.demo.training import seed_training_demo
 from harkat.reference.models import Kecamatan, Kelurahan
@@ -453,6 +453,8 @@ def seed_demo(
     result.referrals = referral_counts["referrals"]
     result.loans = referral_counts["loans"]
     result.loan_reports = referral_counts["reports"]
+    this_year = datetime.now(UTC).year
+    seed_fund_demo(session, [this_year - 1, this_year])
     result.cohorts, result.certificates = training.cohorts, training.certificates
     result.incubations, result.visits = training.incubations, training.visits
     _fix_sequences(

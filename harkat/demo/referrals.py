@@ -387,3 +387,48 @@ def seed_referral_demo(
             .values(stage=JourneyStage.REPAYING)
         )
     return {"referrals": len(referrals), "loans": len(loans), "reports": len(reports)}
+
+
+#: Demo allocations of the Rp110 miliar ceiling per bank per year.
+DEMO_ALLOCATIONS = {
+    "BANK9JAMBI": 50_000_000_000,
+    "BRI": 20_000_000_000,
+    "BNI": 15_000_000_000,
+    "MANDIRI": 15_000_000_000,
+    "BSI": 10_000_000_000,
+}
+
+
+def seed_fund_demo(session: Session, years: list[int]) -> None:
+    """Allocations and SAKIP targets for the demo years, where none are set yet."""
+    from harkat.reports.models import FundAllocation, Indicator, Metric
+
+    banks = {b.code: b.id for b in session.scalars(sa.select(Bank))}
+    for year in years:
+        have = set(
+            session.scalars(sa.select(FundAllocation.bank_id).where(FundAllocation.year == year))
+        )
+        for code, amount in DEMO_ALLOCATIONS.items():
+            if code in banks and banks[code] not in have:
+                session.add(FundAllocation(bank_id=banks[code], year=year, amount=amount))
+        metrics = set(session.scalars(sa.select(Indicator.metric).where(Indicator.year == year)))
+        targets = {
+            Metric.TRAINED: 6_000,
+            Metric.REFERRED: 1_500,
+            Metric.DISBURSED_COUNT: 1_000,
+            Metric.DISBURSED_RP: 5_000_000_000,
+            Metric.ABSORPTION: 500,  # 5.00% of the ceiling
+        }
+        for metric, annual in targets.items():
+            if metric in metrics:
+                continue
+            session.add(
+                Indicator(
+                    year=year,
+                    metric=metric,
+                    name=metric.label,
+                    annual_target=annual,
+                    monthly_targets=[annual * month // 12 for month in range(1, 13)],
+                )
+            )
+    session.flush()

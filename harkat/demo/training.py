@@ -8,7 +8,7 @@ import random
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -186,7 +186,13 @@ def seed_training_demo(
                         "status": EnrolmentStatus.WITHDRAWN
                         if withdrawn
                         else EnrolmentStatus.ENROLLED,
-                        "requested_at": now,
+                        # Signed up a week or two before the cohort starts.
+                        "requested_at": min(
+                            now,
+                            datetime.combine(
+                                starts - timedelta(days=rng.randrange(3, 15)), time(9), UTC
+                            ),
+                        ),
                         "withdrawn_on": starts + timedelta(days=2) if withdrawn else None,
                         "withdrawal_reason": "Sibuk mengurus usaha" if withdrawn else None,
                         "pre_test": pre,

@@ -25,6 +25,18 @@ def home():
         sa.select(Scheme).where(Scheme.is_active).order_by(Scheme.name)
     ).all()
     context: dict = {"schemes": schemes}
+    if current_user.role in (Role.ADMIN, Role.VIEWER):
+        from harkat.reports.services import dashboard
+        from harkat.reports.views import dashboard_charts
+
+        context["dash"] = dashboard(db.session)
+        context["dash_charts"] = dashboard_charts(context["dash"])
+        context["pipeline_states"] = [
+            ReferralStatus.SUBMITTED,
+            ReferralStatus.IN_REVIEW,
+            ReferralStatus.NEEDS_INFO,
+            ReferralStatus.APPROVED,
+        ]
     if current_user.role == Role.ADMIN:
         counts = db.session.execute(
             sa.select(User.role, sa.func.count()).where(User.is_active).group_by(User.role)
@@ -49,6 +61,19 @@ def home():
         from harkat.screening.services import expiring_for
 
         context["expiring"] = expiring_for(db.session, current_user)
+        from harkat.reports.services import stage_counts
+        from harkat.training.models import Cohort, CohortSession
+
+        context["stages"] = stage_counts(db.session, current_user)
+        context["sessions_today"] = db.session.scalars(
+            sa.select(CohortSession)
+            .join(Cohort, Cohort.id == CohortSession.cohort_id)
+            .where(
+                CohortSession.held_on == referrals.local_now().date(),
+                Cohort.kecamatan_code.in_(current_user.kecamatan_codes),
+            )
+            .order_by(CohortSession.id)
+        ).all()
         context["needs_info"] = db.session.scalars(
             referrals.queue_query(
                 current_user, referrals.QueueFilter(status=ReferralStatus.NEEDS_INFO)

@@ -89,6 +89,21 @@ RULES: dict[str, Rule] = {
             " hari",
         ),
         Rule(
+            "fund.ceiling",
+            "Pagu dana BANK HARKAT (Rp)",
+            Decimal(110_000_000_000),
+            Decimal(0),
+            Decimal(10_000_000_000_000),
+        ),
+        Rule(
+            "report.stuck_days",
+            "Kasus dianggap macet di satu tahap setelah sekian hari",
+            Decimal(30),
+            Decimal(1),
+            Decimal(365),
+            " hari",
+        ),
+        Rule(
             "referral.sla_days",
             "Rujukan yang menunggu bank lebih dari sekian hari disorot",
             Decimal(14),

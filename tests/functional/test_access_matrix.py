@@ -16,6 +16,7 @@ ADMIN = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.FACILITATOR})
 CASE_WORKERS = frozenset({Role.ADMIN, Role.FACILITATOR, Role.BANK_OFFICER})
 BANK = frozenset({Role.BANK_OFFICER})
+READERS = frozenset({Role.ADMIN, Role.VIEWER})
 
 EXPECTED: dict[str, frozenset[Role] | str] = {
     "main.home": EVERYONE,
@@ -112,6 +113,14 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "referrals.import_reports": BANK,
     "referrals.reasons": ADMIN,
     "referrals.toggle_reason": ADMIN,
+    "reports.absorption": READERS,
+    "reports.absorption_file": READERS,
+    "reports.close_month": ADMIN,
+    "reports.reopen_month": ADMIN,
+    "reports.fund": ADMIN,
+    "reports.indicators": ADMIN,
+    "reports.performance": READERS,
+    "reports.performance_file": READERS,
 }
 
 

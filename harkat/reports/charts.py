@@ -1,0 +1,143 @@
+"""Charts drawn on the server as SVG (no chart library, no CDN): bars, a trend with a target
+line, and a gauge. Pure functions from numbers and labels to an SVG string; labels are escaped.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+GREEN = "#0b5e3c"
+LIGHT = "#cfe3d8"
+GREY = "#6c757d"
+RED = "#b02a37"
+
+
+def _short_rupiah(amount: int) -> str:
+    """``Rp1,2 M`` (miliar), ``Rp350 jt`` (juta): labels that fit beside a bar."""
+    if amount >= 1_000_000_000:
+        return "Rp" + f"{amount / 1_000_000_000:.1f}".replace(".", ",") + " M"
+    if amount >= 1_000_000:
+        return "Rp" + f"{amount / 1_000_000:.0f}" + " jt"
+    return f"Rp{amount:,}".replace(",", ".")
+
+
+def bars(
+    rows: list[tuple[str, int]], *, width: int = 640, title: str = "", money: bool = True
+) -> str:
+    """Horizontal bars, largest first as given; values are rupiah (or counts)."""
+    rows = rows[:12]
+    bar_h, gap, label_w, top = 20, 6, 190, 24 if title else 4
+    height = top + len(rows) * (bar_h + gap) + 4
+    peak = max((v for _, v in rows), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart">'
+    ]
+    if title:
+        parts.append(f'<text x="0" y="15" font-size="13" font-weight="600">{escape(title)}</text>')
+    for index, (label, value) in enumerate(rows):
+        y = top + index * (bar_h + gap)
+        length = (width - label_w - 110) * value / peak
+        text = _short_rupiah(value) if money else f"{value:,}".replace(",", ".")
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 14}" font-size="11" text-anchor="end">'
+            f"{escape(label[:32])}</text>"
+            f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="{GREEN}"/>'
+            f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{text}</text>'
+        )
+    if not rows:
+        parts.append(
+            f'<text x="0" y="{top + 14}" font-size="11" fill="{GREY}">Belum ada data.</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
+    """Monthly disbursement (bars) and the cumulative total against its target (lines)."""
+    left, right, top, bottom = 64, 12, 14, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(
+        [p["cumulative"] for p in points]
+        + [p["target_cumulative"] or 0 for p in points]
+        + [p["amount"] for p in points]
+        + [1]
+    )
+    step = plot_w / max(len(points), 1)
+
+    def y(value: int) -> float:
+        return top + plot_h - plot_h * value / peak
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        'aria-label="Tren penyaluran bulanan dan kumulatif terhadap target" class="chart">',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
+        f'stroke="{GREY}" stroke-width="1"/>',
+    ]
+    for fraction in (0.5, 1.0):
+        value = int(peak * fraction)
+        parts.append(
+            f'<text x="{left - 4}" y="{y(value) + 4:.1f}" font-size="10" text-anchor="end">'
+            f"{_short_rupiah(value)}</text>"
+            f'<line x1="{left}" y1="{y(value):.1f}" x2="{width - right}" y2="{y(value):.1f}" '
+            f'stroke="#dee2e6" stroke-width="1"/>'
+        )
+    cumulative, target = [], []
+    for index, point in enumerate(points):
+        x = left + index * step
+        bar_top = y(point["amount"])
+        parts.append(
+            f'<rect x="{x + step * 0.2:.1f}" y="{bar_top:.1f}" width="{step * 0.6:.1f}" '
+            f'height="{top + plot_h - bar_top:.1f}" fill="{LIGHT}"/>'
+            f'<text x="{x + step / 2:.1f}" y="{height - 18}" font-size="10" text-anchor="middle">'
+            f"{escape(point['month'][5:])}/{escape(point['month'][2:4])}</text>"
+        )
+        cumulative.append(f"{x + step / 2:.1f},{y(point['cumulative']):.1f}")
+        if point["target_cumulative"] is not None:
+            target.append(f"{x + step / 2:.1f},{y(point['target_cumulative']):.1f}")
+    if cumulative:
+        parts.append(
+            f'<polyline points="{" ".join(cumulative)}" fill="none" stroke="{GREEN}" '
+            'stroke-width="2.5"/>'
+        )
+    if len(target) > 1:
+        parts.append(
+            f'<polyline points="{" ".join(target)}" fill="none" stroke="{RED}" '
+            'stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+    parts.append(
+        f'<rect x="{left}" y="{height - 12}" width="10" height="8" fill="{LIGHT}"/>'
+        f'<text x="{left + 14}" y="{height - 4}" font-size="10">Cair per bulan</text>'
+        f'<line x1="{left + 110}" y1="{height - 8}" x2="{left + 130}" y2="{height - 8}" '
+        f'stroke="{GREEN}" stroke-width="2.5"/>'
+        f'<text x="{left + 134}" y="{height - 4}" font-size="10">Kumulatif tahun berjalan</text>'
+        f'<line x1="{left + 270}" y1="{height - 8}" x2="{left + 290}" y2="{height - 8}" '
+        f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"/>'
+        f'<text x="{left + 294}" y="{height - 4}" font-size="10">Target kumulatif</text>'
+        "</svg>"
+    )
+    return "".join(parts)
+
+
+def gauge(percent: float, *, label: str = "", size: int = 220) -> str:
+    """A half-circle gauge of a percentage (0–100)."""
+    value = max(0.0, min(100.0, percent))
+    cx, cy, r = size / 2, size * 0.55, size * 0.42
+    angle = math.pi * (1 - value / 100)
+    x, y = cx + r * math.cos(angle), cy - r * math.sin(angle)
+    large = 0
+    text = f"{percent:.2f}".replace(".", ",") + "%"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size * 0.7:.0f}" '
+        f'role="img" aria-label="Serapan {text}" class="chart gauge">'
+        f'<path d="M {cx - r:.1f} {cy:.1f} A {r:.1f} {r:.1f} 0 0 1 {cx + r:.1f} {cy:.1f}" '
+        f'fill="none" stroke="#e9ecef" stroke-width="{size * 0.09:.1f}"/>'
+        f'<path d="M {cx - r:.1f} {cy:.1f} A {r:.1f} {r:.1f} 0 {large} 1 {x:.1f} {y:.1f}" '
+        f'fill="none" stroke="{GREEN}" stroke-width="{size * 0.09:.1f}"/>'
+        f'<text x="{cx:.1f}" y="{cy - 6:.1f}" font-size="{size * 0.13:.0f}" font-weight="700" '
+        f'text-anchor="middle">{text}</text>'
+        f'<text x="{cx:.1f}" y="{cy + 16:.1f}" font-size="{size * 0.055:.0f}" '
+        f'text-anchor="middle" fill="{GREY}">{escape(label)}</text>'
+        "</svg>"
+    )

@@ -1,0 +1,768 @@
+"""The absorption report's files. Each is rendered from the one figures dict, so no two formats
+can disagree: JSON (the dict itself), CSV (long format), XLSX (a sheet per breakdown) and PDF
+(letterhead, tables, charts, page numbers)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+
+import pandas as pd
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from harkat.core.money import format_rupiah
+from harkat.core.spreadsheet import neutralise
+from harkat.registration.documents import CITY, OFFICE
+
+GREEN = colors.HexColor("#0b5e3c")
+LIGHT = colors.HexColor("#cfe3d8")
+GREY = colors.HexColor("#f1f3f5")
+LINE = colors.HexColor("#adb5bd")
+
+PIPELINE_LABELS = {
+    "submitted": "Diajukan, belum ditelaah",
+    "in_review": "Ditelaah / perlu kelengkapan",
+    "approved": "Disetujui, belum cair",
+}
+
+
+def render(figures: dict, fmt: str) -> bytes:
+    """Render the report in one of ``pdf``, ``xlsx``, ``csv``, ``json``."""
+    return {"pdf": to_pdf, "xlsx": to_xlsx, "csv": to_csv, "json": to_json}[fmt](figures)
+
+
+def pct(value: str | None) -> str:
+    return "—" if value is None else value.replace(".", ",") + "%"
+
+
+def number(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}".replace(",", ".")
+
+
+def to_json(figures: dict) -> bytes:
+    return json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")
+
+
+def rows_long(figures: dict) -> list[dict]:
+    """The report as rows of ``section, key, label, measure, value`` for CSV."""
+    out = []
+
+    def add(section, key, label, measure, value):
+        out.append(
+            {
+                "bagian": section,
+                "kode": key,
+                "uraian": label,
+                "ukuran": measure,
+                "nilai": "" if value is None else value,
+            }
+        )
+
+    add("dana", "ceiling", "Pagu dana", "rupiah", figures["fund"]["ceiling"])
+    add(
+        "dana",
+        "allocated",
+        f"Alokasi bank tahun {figures['fund']['year']}",
+        "rupiah",
+        figures["fund"]["allocated"],
+    )
+    add(
+        "bulan_ini",
+        "disbursed",
+        "Penyaluran bulan ini",
+        "jumlah",
+        figures["month_disbursed"]["count"],
+    )
+    add(
+        "bulan_ini",
+        "disbursed",
+        "Penyaluran bulan ini",
+        "rupiah",
+        figures["month_disbursed"]["amount"],
+    )
+    add(
+        "bulan_ini",
+        "adjustments",
+        "Koreksi bulan yang sudah ditutup",
+        "rupiah",
+        figures["adjustments"]["amount"],
+    )
+    cumulative = figures["cumulative"]
+    add("kumulatif", "disbursed", "Penyaluran kumulatif", "jumlah", cumulative["count"])
+    add("kumulatif", "disbursed", "Penyaluran kumulatif", "rupiah", cumulative["amount"])
+    add("kumulatif", "absorption", "Serapan dari pagu", "persen", cumulative["absorption_percent"])
+    add("kumulatif", "remaining", "Sisa pagu", "rupiah", cumulative["remaining"])
+    for key, item in figures["pipeline"].items():
+        add("pipeline", key, PIPELINE_LABELS[key], "jumlah", item["count"])
+        add("pipeline", key, PIPELINE_LABELS[key], "rupiah", item["amount"])
+    for bank in figures["banks"]:
+        add("bank", bank["code"], bank["name"], "alokasi_rupiah", bank["allocation"])
+        add("bank", bank["code"], bank["name"], "tahun_ini_rupiah", bank["year_amount"])
+        add(
+            "bank", bank["code"], bank["name"], "serapan_alokasi_persen", bank["allocation_percent"]
+        )
+    for name, block in figures["breakdowns"].items():
+        for row in block["rows"]:
+            for measure in ("month_count", "month_amount", "cumulative_count", "cumulative_amount"):
+                add(f"rincian_{name}", row["key"], row["label"], measure, row[measure])
+    for row in figures["funnel"]:
+        add("corong", row["stage"], row["label"], "jumlah", row["count"])
+        add("corong", row["stage"], row["label"], "konversi_persen", row["conversion_percent"])
+    for row in figures["median_days"]:
+        add("median_hari", f"{row['from']}-{row['to']}", row["label"], "hari", row["median_days"])
+    for row in figures["rejections"]:
+        add("penolakan", row["code"], row["label"], "bulan_ini", row["month"])
+        add("penolakan", row["code"], row["label"], "kumulatif", row["cumulative"])
+    for key, value in figures["screening"]["totals"].items():
+        add("skrining", key, key, "bulan_ini", value)
+    repayment = figures["repayment"]
+    add("angsuran", "outstanding", "Sisa pokok", "rupiah", repayment["outstanding"])
+    add("angsuran", "npl", "NPL", "persen", repayment["npl_percent"])
+    forecast = figures["forecast"]
+    add("prakiraan", "pace", "Rata-rata 3 bulan terakhir", "rupiah", forecast["pace_per_month"])
+    add("prakiraan", "full_by", "Pagu habis terserap pada", "bulan", forecast["full_by"])
+    return out
+
+
+def to_csv(figures: dict) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=["bagian", "kode", "uraian", "ukuran", "nilai"])
+    writer.writeheader()
+    for row in rows_long(figures):
+        writer.writerow({k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+RUPIAH_FORMAT = '"Rp"#,##0'
+
+
+def _sheets(figures: dict) -> list[tuple[str, pd.DataFrame, set[str]]]:
+    """Each sheet: name, frame, and which columns are rupiah."""
+    cumulative = figures["cumulative"]
+    summary = pd.DataFrame(
+        [
+            ("Bulan", figures["month_label"]),
+            ("Pagu dana (Rp)", figures["fund"]["ceiling"]),
+            (f"Alokasi bank {figures['fund']['year']} (Rp)", figures["fund"]["allocated"]),
+            ("Penyaluran bulan ini (debitur)", figures["month_disbursed"]["count"]),
+            ("Penyaluran bulan ini (Rp)", figures["month_disbursed"]["amount"]),
+            ("Koreksi bulan yang sudah ditutup (Rp)", figures["adjustments"]["amount"]),
+            ("Penyaluran kumulatif (debitur)", cumulative["count"]),
+            ("Penyaluran kumulatif (Rp)", cumulative["amount"]),
+            ("Serapan dari pagu (%)", pct(cumulative["absorption_percent"])),
+            ("Sisa pagu (Rp)", cumulative["remaining"]),
+            ("Sisa pokok pinjaman (Rp)", figures["repayment"]["outstanding"]),
+            ("NPL (%)", pct(figures["repayment"]["npl_percent"])),
+            ("Rata-rata penyaluran 3 bulan (Rp)", figures["forecast"]["pace_per_month"]),
+            ("Pagu habis terserap pada", figures["forecast"]["full_by"] or "—"),
+        ],
+        columns=["Uraian", "Nilai"],
+    )
+    sheets = [("Ringkasan", summary, {"Nilai"})]
+    banks = pd.DataFrame(
+        [
+            {
+                "Bank": b["name"],
+                "Alokasi (Rp)": b["allocation"],
+                "Cair bulan ini": b["month_count"],
+                "Cair bulan ini (Rp)": b["month_amount"],
+                "Cair tahun ini (Rp)": b["year_amount"],
+                "Kumulatif (Rp)": b["cumulative_amount"],
+                "Serapan alokasi (%)": pct(b["allocation_percent"]),
+            }
+            for b in figures["banks"]
+        ],
+        columns=[
+            "Bank",
+            "Alokasi (Rp)",
+            "Cair bulan ini",
+            "Cair bulan ini (Rp)",
+            "Cair tahun ini (Rp)",
+            "Kumulatif (Rp)",
+            "Serapan alokasi (%)",
+        ],
+    )
+    sheets.append(
+        (
+            "Bank",
+            banks,
+            {"Alokasi (Rp)", "Cair bulan ini (Rp)", "Cair tahun ini (Rp)", "Kumulatif (Rp)"},
+        )
+    )
+    pipeline = pd.DataFrame(
+        [(PIPELINE_LABELS[k], v["count"], v["amount"]) for k, v in figures["pipeline"].items()],
+        columns=["Tahap", "Jumlah", "Nilai (Rp)"],
+    )
+    sheets.append(("Pipeline", pipeline, {"Nilai (Rp)"}))
+    names = {
+        "bank": "Per bank",
+        "kecamatan": "Per kecamatan",
+        "kelurahan": "Per kelurahan",
+        "sector": "Per sektor",
+        "scale": "Per skala",
+        "gender": "Per jenis kelamin",
+        "applicant_type": "Kelompok-perorangan",
+        "size": "Per besar pinjaman",
+    }
+    for key, block in figures["breakdowns"].items():
+        frame = pd.DataFrame(
+            [
+                {
+                    block["title"]: r["label"],
+                    "Debitur bulan ini": r["month_count"],
+                    "Cair bulan ini (Rp)": r["month_amount"],
+                    "Debitur kumulatif": r["cumulative_count"],
+                    "Kumulatif (Rp)": r["cumulative_amount"],
+                    "Porsi (%)": pct(r["share_percent"]),
+                }
+                for r in block["rows"]
+            ],
+            columns=[
+                block["title"],
+                "Debitur bulan ini",
+                "Cair bulan ini (Rp)",
+                "Debitur kumulatif",
+                "Kumulatif (Rp)",
+                "Porsi (%)",
+            ],
+        )
+        sheets.append((names[key], frame, {"Cair bulan ini (Rp)", "Kumulatif (Rp)"}))
+    funnel = pd.DataFrame(
+        [(r["label"], r["count"], pct(r["conversion_percent"])) for r in figures["funnel"]],
+        columns=["Tahap", "Jumlah UMKM", "Konversi dari tahap sebelumnya"],
+    )
+    sheets.append(("Corong", funnel, set()))
+    medians = pd.DataFrame(
+        [(r["label"], r["median_days"], r["cases"]) for r in figures["median_days"]],
+        columns=["Antar tahap", "Median hari", "Kasus"],
+    )
+    sheets.append(("Median hari", medians, set()))
+    rejections = pd.DataFrame(
+        [(r["label"], r["month"], r["cumulative"]) for r in figures["rejections"]],
+        columns=["Alasan penolakan", "Bulan ini", "Kumulatif"],
+    )
+    sheets.append(("Penolakan", rejections, set()))
+    screening = pd.DataFrame(
+        [
+            (
+                r["kecamatan_name"],
+                r["screened"],
+                r["hijau"],
+                r["kuning"],
+                r["merah"],
+                r["illegal_pinjol"],
+                r["loan_shark"],
+                r["formal_arrears"],
+                r["take_over_amount"],
+            )
+            for r in figures["screening"]["by_kecamatan"]
+        ],
+        columns=[
+            "Kecamatan",
+            "Diskrining",
+            "Hijau",
+            "Kuning",
+            "Merah",
+            "Pinjol ilegal",
+            "Rentenir",
+            "Tunggakan formal",
+            "Rencana ambil alih (Rp)",
+        ],
+    )
+    sheets.append(("Skrining", screening, {"Rencana ambil alih (Rp)"}))
+    trend = pd.DataFrame(
+        [
+            (t["label"], t["amount"], t["cumulative"], t["target_cumulative"])
+            for t in figures["trend"]
+        ],
+        columns=["Bulan", "Cair (Rp)", "Kumulatif tahun berjalan (Rp)", "Target kumulatif (Rp)"],
+    )
+    sheets.append(
+        ("Tren", trend, {"Cair (Rp)", "Kumulatif tahun berjalan (Rp)", "Target kumulatif (Rp)"})
+    )
+    return sheets
+
+
+def to_xlsx(figures: dict) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame, money in _sheets(figures):
+            frame = frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
+            sheet.freeze_panes = "A2"
+            for index, column in enumerate(frame.columns, start=1):
+                letter = sheet.cell(row=1, column=index).column_letter
+                width = max([len(str(column))] + [len(str(v)) for v in frame[column]]) + 2
+                sheet.column_dimensions[letter].width = min(max(width, 10), 60)
+                if column in money:
+                    for row in range(2, len(frame) + 2):
+                        cell = sheet.cell(row=row, column=index)
+                        if isinstance(cell.value, int | float):
+                            cell.number_format = RUPIAH_FORMAT
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _styles():
+    sheet = getSampleStyleSheet()
+    normal = sheet["Normal"]
+    return {
+        "head": ParagraphStyle(
+            "head", parent=normal, fontName="Helvetica-Bold", fontSize=11, alignment=1, leading=14
+        ),
+        "sub": ParagraphStyle("sub", parent=normal, fontSize=8.5, alignment=1, leading=11),
+        "title": ParagraphStyle(
+            "title",
+            parent=normal,
+            fontName="Helvetica-Bold",
+            fontSize=13,
+            leading=16,
+            alignment=1,
+            spaceAfter=4,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=normal,
+            fontName="Helvetica-Bold",
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=8,
+            spaceAfter=3,
+            textColor=GREEN,
+        ),
+        "body": ParagraphStyle("body", parent=normal, fontSize=9, leading=12),
+        "cell": ParagraphStyle("cell", parent=normal, fontSize=8, leading=10),
+        "cellr": ParagraphStyle("cellr", parent=normal, fontSize=8, leading=10, alignment=2),
+        "cellb": ParagraphStyle(
+            "cellb", parent=normal, fontName="Helvetica-Bold", fontSize=8, leading=10
+        ),
+    }
+
+
+def _esc(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(styles, header, rows, widths, right=()):
+    data = [[Paragraph(_esc(h), styles["cellb"]) for h in header]]
+    data += [
+        [Paragraph(_esc(v), styles["cellr" if i in right else "cell"]) for i, v in enumerate(r)]
+        for r in rows
+    ]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), GREY),
+                ("GRID", (0, 0), (-1, -1), 0.25, LINE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def bar_drawing(rows: list[tuple[str, int]], width: float) -> Drawing:
+    """Horizontal bars for the PDF, from the same rows as the web chart."""
+    rows = rows[:10]
+    bar_h, gap, label_w = 10, 4, 45 * mm
+    height = len(rows) * (bar_h + gap) + 4
+    drawing = Drawing(width, height)
+    peak = max((v for _, v in rows), default=0) or 1
+    for index, (label, value) in enumerate(rows):
+        y = height - (index + 1) * (bar_h + gap)
+        length = (width - label_w - 30 * mm) * value / peak
+        drawing.add(String(label_w - 3, y + 2, label[:30], fontSize=7, textAnchor="end"))
+        drawing.add(Rect(label_w, y, length, bar_h, fillColor=GREEN, strokeColor=None))
+        drawing.add(String(label_w + length + 3, y + 2, format_rupiah(value), fontSize=7))
+    return drawing
+
+
+def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> Drawing:
+    drawing = Drawing(width, height)
+    left, bottom = 14 * mm, 10 * mm
+    plot_w, plot_h = width - left - 4 * mm, height - bottom - 4 * mm
+    peak = max(
+        [p["cumulative"] for p in points]
+        + [p["target_cumulative"] or 0 for p in points]
+        + [p["amount"] for p in points]
+        + [1]
+    )
+    step = plot_w / max(len(points), 1)
+    drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=LINE))
+    cumulative, target = [], []
+    for index, p in enumerate(points):
+        x = left + index * step
+        h = plot_h * p["amount"] / peak
+        drawing.add(Rect(x + step * 0.2, bottom, step * 0.6, h, fillColor=LIGHT, strokeColor=None))
+        drawing.add(
+            String(
+                x + step / 2,
+                bottom - 8,
+                p["month"][5:] + "/" + p["month"][2:4],
+                fontSize=6.5,
+                textAnchor="middle",
+            )
+        )
+        cumulative += [x + step / 2, bottom + plot_h * p["cumulative"] / peak]
+        if p["target_cumulative"] is not None:
+            target += [x + step / 2, bottom + plot_h * p["target_cumulative"] / peak]
+    if cumulative:
+        drawing.add(PolyLine(cumulative, strokeColor=GREEN, strokeWidth=1.8))
+    if len(target) > 2:
+        drawing.add(
+            PolyLine(
+                target,
+                strokeColor=colors.HexColor("#b02a37"),
+                strokeWidth=1.2,
+                strokeDashArray=[4, 3],
+            )
+        )
+    drawing.add(String(0, bottom + plot_h - 6, format_rupiah(peak), fontSize=6))
+    return drawing
+
+
+def to_pdf(figures: dict) -> bytes:
+    styles = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=f"Laporan serapan dana BANK HARKAT {figures['month_label']}",
+        author="HARKAT",
+    )
+    w = doc.width
+    closed = figures.get("closed")
+    status = (
+        f"Bulan ditutup {closed['at'][:10]} oleh {closed['by']}"
+        if closed
+        else f"Angka sementara, dihitung {figures['generated_at'][:16].replace('T', ' ')} WIB"
+    )
+    story = [
+        Paragraph(CITY, styles["head"]),
+        Paragraph(OFFICE, styles["head"]),
+        Paragraph("Program BANK HARKAT · Kota Jambi Bahagia", styles["sub"]),
+        Spacer(1, 2 * mm),
+        Table(
+            [[""]],
+            colWidths=[w],
+            rowHeights=[1],
+            style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)],
+        ),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"LAPORAN SERAPAN DANA BANK HARKAT — {_esc(figures['month_label']).upper()}",
+            styles["title"],
+        ),
+        Paragraph(_esc(status), styles["sub"]),
+        Spacer(1, 3 * mm),
+    ]
+    cumulative, month = figures["cumulative"], figures["month_disbursed"]
+    summary = [
+        ("Pagu dana", format_rupiah(figures["fund"]["ceiling"])),
+        (
+            f"Alokasi bank tahun {figures['fund']['year']}",
+            format_rupiah(figures["fund"]["allocated"]),
+        ),
+        (
+            "Penyaluran bulan ini",
+            f"{number(month['count'])} debitur · {format_rupiah(month['amount'])}",
+        ),
+        ("Koreksi bulan yang sudah ditutup", format_rupiah(figures["adjustments"]["amount"])),
+        (
+            "Penyaluran kumulatif",
+            f"{number(cumulative['count'])} debitur · {format_rupiah(cumulative['amount'])}",
+        ),
+        ("Serapan dari pagu", pct(cumulative["absorption_percent"])),
+        ("Sisa pagu", format_rupiah(cumulative["remaining"])),
+        (
+            "Sisa pokok pinjaman / NPL",
+            f"{format_rupiah(figures['repayment']['outstanding'])} / "
+            f"{pct(figures['repayment']['npl_percent'])}",
+        ),
+    ]
+    story.append(_table(styles, ["Uraian", "Nilai"], summary, [w * 0.45, w * 0.55]))
+    story.append(Paragraph("Tren penyaluran 12 bulan", styles["h2"]))
+    story.append(trend_drawing(figures["trend"], w))
+    forecast = figures["forecast"]
+    text = (
+        f"Rata-rata penyaluran tiga bulan terakhir {format_rupiah(forecast['pace_per_month'])}"
+        " per bulan. "
+    )
+    if forecast["full_by"]:
+        text += f"Dengan laju ini pagu habis terserap pada {forecast['full_by']}. "
+    else:
+        text += "Dengan laju ini pagu tidak akan habis terserap. "
+    if forecast["target_percent"] is not None:
+        text += (
+            f"Target serapan {pct(forecast['target_percent'])} pada {forecast['target_by']}; "
+            f"proyeksi {pct(forecast['projected_percent_at_target'])} — "
+            + ("sesuai target." if forecast["on_track"] else "di bawah target.")
+        )
+    story.append(Paragraph(_esc(text), styles["body"]))
+
+    story.append(Paragraph("Per bank terhadap alokasi", styles["h2"]))
+    story.append(
+        _table(
+            styles,
+            ["Bank", "Alokasi", "Cair bulan ini", "Cair tahun ini", "Serapan alokasi"],
+            [
+                [
+                    b["name"],
+                    format_rupiah(b["allocation"]),
+                    format_rupiah(b["month_amount"]),
+                    format_rupiah(b["year_amount"]),
+                    pct(b["allocation_percent"]),
+                ]
+                for b in figures["banks"]
+            ]
+            or [["Belum ada", "", "", "", ""]],
+            [w * 0.32, w * 0.18, w * 0.17, w * 0.17, w * 0.16],
+            right=(1, 2, 3, 4),
+        )
+    )
+    story.append(Paragraph("Pipeline di akhir bulan", styles["h2"]))
+    story.append(
+        _table(
+            styles,
+            ["Tahap", "Jumlah", "Nilai"],
+            [
+                [PIPELINE_LABELS[k], number(v["count"]), format_rupiah(v["amount"])]
+                for k, v in figures["pipeline"].items()
+            ],
+            [w * 0.5, w * 0.2, w * 0.3],
+            right=(1, 2),
+        )
+    )
+    story.append(Paragraph("Corong perjalanan UMKM (kumulatif)", styles["h2"]))
+    story.append(
+        _table(
+            styles,
+            ["Tahap", "Jumlah UMKM", "Konversi"],
+            [
+                [r["label"], number(r["count"]), pct(r["conversion_percent"])]
+                for r in figures["funnel"]
+            ],
+            [w * 0.5, w * 0.25, w * 0.25],
+            right=(1, 2),
+        )
+    )
+    story.append(Spacer(1, 2 * mm))
+    story.append(
+        _table(
+            styles,
+            ["Antar tahap", "Median hari", "Kasus"],
+            [
+                [r["label"], number(r["median_days"]), number(r["cases"])]
+                for r in figures["median_days"]
+            ],
+            [w * 0.6, w * 0.2, w * 0.2],
+            right=(1, 2),
+        )
+    )
+    for key, block in figures["breakdowns"].items():
+        rows = block["rows"]
+        part = [Paragraph(f"Rincian: {_esc(block['title'])}", styles["h2"])]
+        if key in ("kecamatan", "bank", "sector"):
+            part.append(bar_drawing([(r["label"], r["cumulative_amount"]) for r in rows], w))
+        part.append(
+            _table(
+                styles,
+                [
+                    block["title"],
+                    "Debitur bulan ini",
+                    "Cair bulan ini",
+                    "Debitur kumulatif",
+                    "Kumulatif",
+                    "Porsi",
+                ],
+                [
+                    [
+                        r["label"],
+                        number(r["month_count"]),
+                        format_rupiah(r["month_amount"]),
+                        number(r["cumulative_count"]),
+                        format_rupiah(r["cumulative_amount"]),
+                        pct(r["share_percent"]),
+                    ]
+                    for r in rows
+                ]
+                or [["Belum ada", "", "", "", "", ""]],
+                [w * 0.3, w * 0.12, w * 0.16, w * 0.12, w * 0.18, w * 0.12],
+                right=(1, 2, 3, 4, 5),
+            )
+        )
+        story.append(KeepTogether(part[:2]) if len(part) > 2 else part[0])
+        story += part[1:] if len(part) <= 2 else part[2:]
+    story.append(Paragraph("Alasan penolakan", styles["h2"]))
+    story.append(
+        _table(
+            styles,
+            ["Alasan", "Bulan ini", "Kumulatif"],
+            [
+                [r["label"], number(r["month"]), number(r["cumulative"])]
+                for r in figures["rejections"]
+            ]
+            or [["Belum ada penolakan", "", ""]],
+            [w * 0.6, w * 0.2, w * 0.2],
+            right=(1, 2),
+        )
+    )
+    totals = figures["screening"]["totals"]
+    story.append(Paragraph("Temuan skrining utang bulan ini", styles["h2"]))
+    story.append(
+        _table(
+            styles,
+            [
+                "Diskrining",
+                "Hijau",
+                "Kuning",
+                "Merah",
+                "Pinjol ilegal",
+                "Rentenir",
+                "Tunggakan formal",
+                "Rencana ambil alih",
+            ],
+            [
+                [
+                    number(totals["screened"]),
+                    number(totals["hijau"]),
+                    number(totals["kuning"]),
+                    number(totals["merah"]),
+                    number(totals["illegal_pinjol"]),
+                    number(totals["loan_shark"]),
+                    number(totals["formal_arrears"]),
+                    format_rupiah(totals["take_over_amount"]),
+                ]
+            ],
+            [w / 8] * 8,
+            right=tuple(range(8)),
+        )
+    )
+    repayment = figures["repayment"]
+    story.append(Paragraph("Angsuran", styles["h2"]))
+    story.append(
+        Paragraph(
+            f"{number(repayment['loans'])} pinjaman, sisa pokok "
+            f"{format_rupiah(repayment['outstanding'])}; NPL (kolektibilitas 3–5) "
+            f"{format_rupiah(repayment['npl_outstanding'])} = {pct(repayment['npl_percent'])}; "
+            f"{number(repayment['arrears_loans'])} pinjaman menunggak.",
+            styles["body"],
+        )
+    )
+    reference = f"HARKAT · Laporan serapan {figures['month']}"
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(16 * mm, 9 * mm, reference)
+        canvas.drawRightString(A4[0] - 16 * mm, 9 * mm, f"Halaman {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def generated(figures: dict) -> datetime:
+    return datetime.fromisoformat(figures["generated_at"])
+
+
+def performance_pdf(year: int, frame: pd.DataFrame, through) -> bytes:
+    """The performance-agreement (SAKIP) realisation as a one-page PDF table."""
+    styles = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=f"Realisasi perjanjian kinerja {year}",
+        author="HARKAT",
+    )
+    w = doc.width
+
+    def show(value, unit):
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return "—"
+        if unit == "Rp" and isinstance(value, int):
+            return format_rupiah(value)
+        if isinstance(value, int):
+            return number(value)
+        return str(value).replace(".", ",")
+
+    rows = [
+        [
+            r["Indikator"],
+            r["Satuan"],
+            show(r[f"Target {year}"], r["Satuan"]),
+            show(r["Target s.d. bulan ini"], r["Satuan"]),
+            show(r["Realisasi s.d. bulan ini"], r["Satuan"]),
+            r["Capaian (%)"],
+        ]
+        for r in frame.to_dict("records")
+    ]
+    story = [
+        Paragraph(CITY, styles["head"]),
+        Paragraph(OFFICE, styles["head"]),
+        Spacer(1, 2 * mm),
+        Table(
+            [[""]],
+            colWidths=[w],
+            rowHeights=[1],
+            style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)],
+        ),
+        Spacer(1, 3 * mm),
+        Paragraph(f"REALISASI PERJANJIAN KINERJA (SAKIP) TAHUN {year}", styles["title"]),
+        Paragraph(
+            f"Program BANK HARKAT dan BALIKAT · dihitung s.d. {through.isoformat()}", styles["sub"]
+        ),
+        Spacer(1, 4 * mm),
+        _table(
+            styles,
+            [
+                "Indikator",
+                "Satuan",
+                f"Target {year}",
+                "Target s.d. bulan ini",
+                "Realisasi",
+                "Capaian",
+            ],
+            rows or [["Belum ada indikator", "", "", "", "", ""]],
+            [w * 0.3, w * 0.08, w * 0.16, w * 0.16, w * 0.16, w * 0.14],
+            right=(2, 3, 4, 5),
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            "Realisasi dihitung otomatis oleh HARKAT dari data kasus (pelatihan, skrining, "
+            "rujukan dan pencairan), bukan diketik.",
+            styles["body"],
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,980 @@
+"""The monthly absorption report: gather rows, compute one result, freeze it when a month closes.
+
+:func:`absorption_report` returns a plain dict that every format renders. A closed month is
+always served from its snapshot (:func:`report_for`); loans entered after a month was closed
+show up as *adjustments* in the month they were entered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from harkat.auth.models import Role, User
+from harkat.core.dates import JAKARTA, local_day_bounds, to_local
+from harkat.database import utcnow
+from harkat.errors import StopValidation
+from harkat.reference.models import Bank, Kecamatan, Kelurahan
+from harkat.referrals.models import (
+    NPL_FROM,
+    Loan,
+    LoanReport,
+    Referral,
+    ReferralMember,
+    ReferralTransition,
+    RejectionReason,
+)
+from harkat.referrals.transitions import ReferralStatus
+from harkat.registration.models import Business, Entrepreneur
+from harkat.reports import absorption as calc
+from harkat.reports.models import FundAllocation, Indicator, Metric, MonthClosing, MonthClosingFile
+from harkat.screening.models import Screening
+from harkat.settings.services import get_number
+from harkat.training.domain import TrainingResult
+from harkat.training.models import Cohort, Enrolment
+
+REPORT_VERSION = 1
+FORMATS = ("pdf", "xlsx", "csv", "json")
+
+
+def today() -> date:
+    return to_local(utcnow()).date()
+
+
+def parse_month(text: str) -> date:
+    """Read ``YYYY-MM``; raise StopValidation naming the field otherwise."""
+    text = (text or "").strip()
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        raise StopValidation(
+            {"month": ["Bulan: tulis sebagai TTTT-BB, misalnya 2026-01."]}
+        ) from None
+    if not 2020 <= first.year <= 2100:
+        raise StopValidation({"month": ["Bulan: tahun harus antara 2020 dan 2100."]})
+    return first
+
+
+def month_bounds(first: date) -> tuple[date, date, datetime, datetime]:
+    """First and last local day of the month, and the UTC instants it starts and ends."""
+    following = calc.add_months(first, 1)
+    last = date.fromordinal(following.toordinal() - 1)
+    return first, last, local_day_bounds(first)[0], local_day_bounds(following)[0]
+
+
+MONTHS_ID = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def month_label(first: date) -> str:
+    return f"{MONTHS_ID[first.month - 1]} {first.year}"
+
+
+# --------------------------------------------------------------------------- fund
+
+
+def ceiling(session: Session) -> int:
+    return int(get_number(session, "fund.ceiling"))
+
+
+def allocations(session: Session, year: int) -> dict[int, int]:
+    return dict(
+        session.execute(
+            sa.select(FundAllocation.bank_id, FundAllocation.amount).where(
+                FundAllocation.year == year
+            )
+        ).all()
+    )
+
+
+def set_allocation(session: Session, bank_id: int, year: int, amount: int, actor: User) -> None:
+    """Set a bank's allocation for a year (audited through the model)."""
+    if actor.role != Role.ADMIN:
+        raise StopValidation({None: ["Hanya admin yang dapat mengubah alokasi dana."]})
+    if not 2020 <= year <= 2100:
+        raise StopValidation({"year": ["Tahun: antara 2020 dan 2100."]})
+    if not 0 <= amount <= 10**13:
+        raise StopValidation({"amount": ["Alokasi: antara Rp0 dan Rp10 triliun."]})
+    row = session.scalar(
+        sa.select(FundAllocation).where(
+            FundAllocation.bank_id == bank_id, FundAllocation.year == year
+        )
+    )
+    if row is None:
+        session.add(
+            FundAllocation(bank_id=bank_id, year=year, amount=amount, updated_by_id=actor.id)
+        )
+    elif row.amount != amount:
+        row.amount = amount
+        row.updated_by_id = actor.id
+    session.flush()
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def loan_rows(session: Session, end: date) -> list[calc.LoanRow]:
+    """Every loan disbursed up to ``end`` with what the breakdowns group by."""
+    first_business = (
+        sa.select(Business.entrepreneur_id, sa.func.min(Business.id).label("id"))
+        .group_by(Business.entrepreneur_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            Loan.id,
+            Loan.disbursed_on,
+            Loan.amount,
+            Bank.code,
+            Bank.name,
+            Kecamatan.code,
+            Kecamatan.name,
+            Kelurahan.code,
+            Kelurahan.name,
+            Business.sector,
+            Business.scale,
+            Entrepreneur.gender,
+            Referral.applicant_type,
+        )
+        .join(Bank, Bank.id == Loan.bank_id)
+        .join(Entrepreneur, Entrepreneur.id == Loan.entrepreneur_id)
+        .join(Kelurahan, Kelurahan.code == Entrepreneur.kelurahan_code)
+        .join(Kecamatan, Kecamatan.code == Loan.kecamatan_code)
+        .join(Referral, Referral.id == Loan.referral_id)
+        .outerjoin(first_business, first_business.c.entrepreneur_id == Loan.entrepreneur_id)
+        .outerjoin(Business, Business.id == first_business.c.id)
+        .where(Loan.disbursed_on <= end)
+        .order_by(Loan.id)
+    ).all()
+    out = []
+    for (
+        id_,
+        on,
+        amount,
+        bank,
+        bank_name,
+        kec,
+        kec_name,
+        kel,
+        kel_name,
+        sector,
+        scale,
+        gender,
+        kind,
+    ) in rows:
+        out.append(
+            calc.LoanRow(
+                id=id_,
+                disbursed_on=on,
+                amount=amount,
+                bank=bank,
+                bank_name=bank_name,
+                kecamatan=kec,
+                kecamatan_name=kec_name,
+                kelurahan=kel,
+                kelurahan_name=kel_name,
+                sector=sector.value if sector else "-",
+                sector_name=f"{sector.value} – {sector.label}" if sector else "Belum dicatat",
+                scale=scale.value if scale else "-",
+                scale_name=scale.label if scale else "Belum dicatat",
+                gender=gender.value,
+                gender_name=gender.label,
+                applicant_type=kind.value,
+                applicant_type_name=kind.label,
+            )
+        )
+    return out
+
+
+def _status_at(session: Session, cutoff: datetime) -> dict[ReferralStatus, tuple[int, int]]:
+    """How many referrals stood in each state at ``cutoff``, and their rupiah."""
+    last = (
+        sa.select(ReferralTransition.referral_id, sa.func.max(ReferralTransition.id).label("id"))
+        .where(ReferralTransition.at < cutoff)
+        .group_by(ReferralTransition.referral_id)
+        .subquery()
+    )
+    requested = (
+        sa.select(ReferralMember.referral_id, sa.func.sum(ReferralMember.amount).label("amount"))
+        .group_by(ReferralMember.referral_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            ReferralTransition.to_status,
+            sa.func.count(),
+            sa.func.coalesce(
+                sa.func.sum(sa.func.coalesce(Referral.approved_amount, requested.c.amount)), 0
+            ),
+        )
+        .join(last, last.c.id == ReferralTransition.id)
+        .join(Referral, Referral.id == ReferralTransition.referral_id)
+        .join(requested, requested.c.referral_id == Referral.id)
+        .group_by(ReferralTransition.to_status)
+    ).all()
+    return {status: (int(count), int(amount)) for status, count, amount in rows}
+
+
+def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], list[dict]]:
+    registered = session.scalar(
+        sa.select(sa.func.count()).select_from(Entrepreneur).where(Entrepreneur.created_at < cutoff)
+    )
+    trained = session.scalar(
+        sa.select(sa.func.count(sa.distinct(Enrolment.entrepreneur_id))).where(
+            Enrolment.requested_at < cutoff
+        )
+    )
+    graduated_q = (
+        sa.select(Enrolment.entrepreneur_id, sa.func.min(Cohort.ends_on).label("on"))
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.result == TrainingResult.PASSED, Cohort.ends_on <= end)
+        .group_by(Enrolment.entrepreneur_id)
+        .subquery()
+    )
+    graduated = session.scalar(sa.select(sa.func.count()).select_from(graduated_q))
+    latest = (
+        sa.select(Screening.entrepreneur_id, sa.func.max(Screening.id).label("id"))
+        .where(Screening.screened_on <= end)
+        .group_by(Screening.entrepreneur_id)
+        .subquery()
+    )
+    outcomes = dict(
+        session.execute(
+            sa.select(Screening.outcome, sa.func.count())
+            .join(latest, latest.c.id == Screening.id)
+            .group_by(Screening.outcome)
+        ).all()
+    )
+    submitted_q = (
+        sa.select(ReferralMember.entrepreneur_id, sa.func.min(Referral.submitted_at).label("at"))
+        .join(Referral, Referral.id == ReferralMember.referral_id)
+        .where(Referral.submitted_at < cutoff)
+        .group_by(ReferralMember.entrepreneur_id)
+        .subquery()
+    )
+    referred = session.scalar(sa.select(sa.func.count()).select_from(submitted_q))
+    approved_q = (
+        sa.select(ReferralMember.entrepreneur_id, sa.func.min(ReferralTransition.at).label("at"))
+        .join(ReferralTransition, ReferralTransition.referral_id == ReferralMember.referral_id)
+        .where(ReferralTransition.action == "approve", ReferralTransition.at < cutoff)
+        .group_by(ReferralMember.entrepreneur_id)
+        .subquery()
+    )
+    approved = session.scalar(sa.select(sa.func.count()).select_from(approved_q))
+    disbursed_q = (
+        sa.select(Loan.entrepreneur_id, sa.func.min(Loan.disbursed_on).label("on"))
+        .where(Loan.disbursed_on <= end)
+        .group_by(Loan.entrepreneur_id)
+        .subquery()
+    )
+    disbursed = session.scalar(sa.select(sa.func.count()).select_from(disbursed_q))
+    screened = sum(outcomes.values())
+    stages = [
+        ("registered", "Terdaftar", registered),
+        ("in_training", "Ikut pelatihan BALIKAT", trained),
+        ("graduated", "Lulus pelatihan", graduated),
+        ("screened", "Diskrining utang", screened),
+        ("referred", "Dirujuk ke bank", referred),
+        ("approved", "Disetujui bank", approved),
+        ("disbursed", "Dana cair", disbursed),
+    ]
+    rows = calc.funnel([(k, label, int(n or 0)) for k, label, n in stages])
+    for row in rows:
+        if row["stage"] == "screened":
+            row["outcomes"] = {o.value: int(outcomes.get(o, 0)) for o in _outcomes()}
+
+    # Median days between consecutive stages, for the cases that reached the later one.
+    first_enrolment = (
+        sa.select(Enrolment.entrepreneur_id, sa.func.min(Enrolment.requested_at).label("at"))
+        .where(Enrolment.requested_at < cutoff)
+        .group_by(Enrolment.entrepreneur_id)
+        .subquery()
+    )
+    first_screening = (
+        sa.select(Screening.entrepreneur_id, sa.func.min(Screening.screened_on).label("on"))
+        .where(Screening.screened_on <= end)
+        .group_by(Screening.entrepreneur_id)
+        .subquery()
+    )
+
+    def local(moment):
+        return to_local(moment).date() if isinstance(moment, datetime) else moment
+
+    def pairs(query) -> list[tuple[date, date]]:
+        return [(local(a), local(b)) for a, b in session.execute(query).all()]
+
+    steps = [
+        (
+            "registered",
+            "in_training",
+            sa.select(Entrepreneur.created_at, first_enrolment.c.at).join(
+                first_enrolment, first_enrolment.c.entrepreneur_id == Entrepreneur.id
+            ),
+        ),
+        (
+            "in_training",
+            "graduated",
+            sa.select(first_enrolment.c.at, graduated_q.c.on).join(
+                graduated_q, graduated_q.c.entrepreneur_id == first_enrolment.c.entrepreneur_id
+            ),
+        ),
+        (
+            "graduated",
+            "screened",
+            sa.select(graduated_q.c.on, first_screening.c.on).join(
+                first_screening, first_screening.c.entrepreneur_id == graduated_q.c.entrepreneur_id
+            ),
+        ),
+        (
+            "screened",
+            "referred",
+            sa.select(first_screening.c.on, submitted_q.c.at).join(
+                submitted_q, submitted_q.c.entrepreneur_id == first_screening.c.entrepreneur_id
+            ),
+        ),
+        (
+            "referred",
+            "approved",
+            sa.select(submitted_q.c.at, approved_q.c.at).join(
+                approved_q, approved_q.c.entrepreneur_id == submitted_q.c.entrepreneur_id
+            ),
+        ),
+        (
+            "approved",
+            "disbursed",
+            sa.select(approved_q.c.at, disbursed_q.c.on).join(
+                disbursed_q, disbursed_q.c.entrepreneur_id == approved_q.c.entrepreneur_id
+            ),
+        ),
+    ]
+    labels = {k: label for k, label, _ in stages}
+    medians = []
+    for before, after, query in steps:
+        days, cases = calc.median_days(pairs(query))
+        medians.append(
+            {
+                "from": before,
+                "to": after,
+                "label": f"{labels[before]} → {labels[after]}",
+                "median_days": days,
+                "cases": cases,
+            }
+        )
+    return rows, medians
+
+
+def _outcomes():
+    from harkat.screening.engine import Outcome
+
+    return list(Outcome)
+
+
+def _repayment(session: Session, first: date, end: date) -> dict:
+    """Outstanding and NPL as the banks last reported them for this month or before."""
+    latest = (
+        sa.select(LoanReport.loan_id, sa.func.max(LoanReport.period).label("period"))
+        .where(LoanReport.period <= first)
+        .group_by(LoanReport.loan_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Loan.amount, LoanReport.outstanding, LoanReport.collectability)
+        .outerjoin(latest, latest.c.loan_id == Loan.id)
+        .outerjoin(
+            LoanReport,
+            sa.and_(LoanReport.loan_id == Loan.id, LoanReport.period == latest.c.period),
+        )
+        .where(Loan.disbursed_on <= end)
+    ).all()
+    outstanding = npl = arrears = npl_loans = 0
+    for amount, reported, kol in rows:
+        balance = amount if reported is None else reported
+        kol = kol or 1
+        outstanding += balance
+        if kol >= NPL_FROM:
+            npl += balance
+            npl_loans += 1
+        if kol >= 2:
+            arrears += 1
+    return {
+        "loans": len(rows),
+        "outstanding": outstanding,
+        "npl_outstanding": npl,
+        "npl_loans": npl_loans,
+        "npl_percent": calc.percent(npl, outstanding),
+        "arrears_loans": arrears,
+    }
+
+
+def _rejections(session: Session, start: datetime, cutoff: datetime) -> list[dict]:
+    labels = dict(session.execute(sa.select(RejectionReason.code, RejectionReason.label)).all())
+    rows = session.execute(
+        sa.select(
+            Referral.rejection_code,
+            sa.func.sum(sa.case((ReferralTransition.at >= start, 1), else_=0)),
+            sa.func.count(),
+        )
+        .join(Referral, Referral.id == ReferralTransition.referral_id)
+        .where(ReferralTransition.action == "reject", ReferralTransition.at < cutoff)
+        .group_by(Referral.rejection_code)
+    ).all()
+    return sorted(
+        (
+            {
+                "code": code or "-",
+                "label": labels.get(code, code or "Tanpa kode"),
+                "month": int(month or 0),
+                "cumulative": int(total),
+            }
+            for code, month, total in rows
+        ),
+        key=lambda r: (-r["cumulative"], r["code"]),
+    )
+
+
+def _screening_findings(session: Session, first: date, following: date) -> dict:
+    from harkat.screening.services import aggregates
+
+    data = aggregates(session, first, following)
+    keys = (
+        "screened",
+        "hijau",
+        "kuning",
+        "merah",
+        "illegal_pinjol",
+        "loan_shark",
+        "formal_arrears",
+        "take_over_amount",
+    )
+    totals = {k: sum(row[k] for row in data["by_kecamatan_month"]) for k in keys}
+    names = dict(session.execute(sa.select(Kecamatan.code, Kecamatan.name)).all())
+    return {
+        "totals": totals,
+        "high_cost_outstanding": data["high_cost_outstanding"],
+        "rate_distribution": [
+            {"label": label, "debts": n} for label, n in data["rate_distribution"]
+        ],
+        "by_kecamatan": [
+            {**row, "kecamatan_name": names.get(row["kecamatan"], row["kecamatan"])}
+            for row in data["by_kecamatan_month"]
+        ],
+    }
+
+
+def indicator(session: Session, year: int, metric: Metric) -> Indicator | None:
+    return session.scalar(
+        sa.select(Indicator).where(Indicator.year == year, Indicator.metric == metric)
+    )
+
+
+def _adjustments(session: Session, start: datetime, cutoff: datetime, first: date) -> dict:
+    """Loans of closed earlier months that were entered during this month, after the closing."""
+    closed = {c.month: c.closed_at for c in closed_months(session) if c.month < first}
+    items: dict[str, dict] = {}
+    if closed:
+        rows = session.execute(
+            sa.select(Loan.disbursed_on, Loan.amount, Loan.created_at).where(
+                Loan.disbursed_on < first, Loan.created_at >= start, Loan.created_at < cutoff
+            )
+        ).all()
+        for on, amount, created in rows:
+            month = on.replace(day=1)
+            closed_at = closed.get(month)
+            if closed_at is not None and created > closed_at:
+                item = items.setdefault(
+                    calc.month_key(month), {"month": calc.month_key(month), "count": 0, "amount": 0}
+                )
+                item["count"] += 1
+                item["amount"] += amount
+    listed = sorted(items.values(), key=lambda i: i["month"])
+    return {
+        "count": sum(i["count"] for i in listed),
+        "amount": sum(i["amount"] for i in listed),
+        "items": listed,
+    }
+
+
+def absorption_report(session: Session, month: date, generated_at: datetime | None = None) -> dict:
+    """Compute the monthly absorption report for ``month`` (its first day) from live data."""
+    first, last, start, cutoff = month_bounds(month)
+    following = calc.add_months(first, 1)
+    generated_at = generated_at or utcnow()
+    fund_ceiling = ceiling(session)
+    allocated = allocations(session, first.year)
+    loans = loan_rows(session, last)
+    in_month = [loan for loan in loans if loan.disbursed_on >= first]
+    cumulative_amount = sum(loan.amount for loan in loans)
+    banks = session.execute(sa.select(Bank.id, Bank.code, Bank.name).order_by(Bank.name)).all()
+    bank_rows = []
+    for bank_id, code, name in banks:
+        mine = [loan for loan in loans if loan.bank == code]
+        this_year = [loan for loan in mine if loan.disbursed_on.year == first.year]
+        allocation = allocated.get(bank_id, 0)
+        if not mine and not allocation:
+            continue
+        bank_rows.append(
+            {
+                "code": code,
+                "name": name,
+                "allocation": allocation,
+                "month_count": sum(1 for loan in mine if loan.disbursed_on >= first),
+                "month_amount": sum(loan.amount for loan in mine if loan.disbursed_on >= first),
+                "year_amount": sum(loan.amount for loan in this_year),
+                "cumulative_amount": sum(loan.amount for loan in mine),
+                "allocation_percent": calc.percent(sum(lo.amount for lo in this_year), allocation),
+            }
+        )
+    status = _status_at(session, cutoff)
+
+    def stood(*states):
+        return {
+            "count": sum(status.get(s, (0, 0))[0] for s in states),
+            "amount": sum(status.get(s, (0, 0))[1] for s in states),
+        }
+
+    monthly: dict[str, int] = defaultdict(int)
+    for loan in loans:
+        monthly[calc.month_key(loan.disbursed_on)] += loan.amount
+    absorption_target = indicator(session, first.year, Metric.ABSORPTION)
+    disbursed_target = indicator(session, first.year, Metric.DISBURSED_RP)
+    trend = []
+    # Twelve months up to this one; the cumulative line restarts each January, like the
+    # yearly targets it is drawn against.
+    months = [calc.add_months(first, -k) for k in range(11, -1, -1)]
+    running = sum(
+        amount
+        for key, amount in monthly.items()
+        if key.startswith(f"{months[0].year:04d}-") and key < calc.month_key(months[0])
+    )
+    for m in months:
+        if m.month == 1:
+            running = 0
+        running += monthly.get(calc.month_key(m), 0)
+        goal = (
+            disbursed_target
+            if m.year == first.year
+            else (indicator(session, m.year, Metric.DISBURSED_RP))
+        )
+        target = None
+        if goal is not None and len(goal.monthly_targets or []) == 12:
+            target = int(goal.monthly_targets[m.month - 1])
+        trend.append(
+            {
+                "month": calc.month_key(m),
+                "label": month_label(m),
+                "amount": monthly.get(calc.month_key(m), 0),
+                "cumulative": running,
+                "target_cumulative": target,
+            }
+        )
+    funnel, medians = _funnel(session, last, cutoff)
+    target_percent = (
+        Decimal(absorption_target.annual_target) / 100 if absorption_target is not None else None
+    )
+    return {
+        "report": "absorption",
+        "version": REPORT_VERSION,
+        "month": calc.month_key(first),
+        "month_label": month_label(first),
+        "period": {"start": first.isoformat(), "end": last.isoformat()},
+        "generated_at": generated_at.astimezone(JAKARTA).isoformat(timespec="seconds"),
+        "fund": {
+            "ceiling": fund_ceiling,
+            "year": first.year,
+            "allocated": sum(allocated.values()),
+        },
+        "month_disbursed": {
+            "count": len(in_month),
+            "amount": sum(loan.amount for loan in in_month),
+        },
+        "adjustments": _adjustments(session, start, cutoff, first),
+        "cumulative": {
+            "count": len(loans),
+            "amount": cumulative_amount,
+            "absorption_percent": calc.percent(cumulative_amount, fund_ceiling),
+            "remaining": max(fund_ceiling - cumulative_amount, 0),
+        },
+        "banks": bank_rows,
+        "pipeline": {
+            "submitted": stood(ReferralStatus.SUBMITTED),
+            "in_review": stood(ReferralStatus.IN_REVIEW, ReferralStatus.NEEDS_INFO),
+            "approved": stood(ReferralStatus.APPROVED),
+        },
+        "breakdowns": calc.breakdowns(loans, first, last),
+        "funnel": funnel,
+        "median_days": medians,
+        "rejections": _rejections(session, start, cutoff),
+        "screening": _screening_findings(session, first, following),
+        "repayment": _repayment(session, first, last),
+        "forecast": calc.forecast(
+            first,
+            monthly,
+            cumulative_amount,
+            fund_ceiling,
+            target_percent,
+            date(first.year, 12, 1) if target_percent is not None else None,
+        ),
+        "trend": trend,
+        "closed": None,
+    }
+
+
+# --------------------------------------------------------------------------- closing
+
+
+def closed_months(session: Session) -> list[MonthClosing]:
+    """The closings in force (the newest row of each month, if not reopened)."""
+    rows = session.scalars(sa.select(MonthClosing).order_by(MonthClosing.month, MonthClosing.id))
+    newest: dict[date, MonthClosing] = {}
+    for row in rows:
+        newest[row.month] = row
+    return [row for row in newest.values() if row.reopened_at is None]
+
+
+def closing_of(session: Session, month: date) -> MonthClosing | None:
+    row = session.scalar(
+        sa.select(MonthClosing)
+        .where(MonthClosing.month == month)
+        .order_by(MonthClosing.id.desc())
+        .limit(1)
+    )
+    return row if row is not None and row.reopened_at is None else None
+
+
+def report_for(session: Session, month: date) -> dict:
+    """The report as users get it: the frozen snapshot of a closed month, else computed live."""
+    closing = closing_of(session, month)
+    if closing is not None:
+        return closing.figures
+    return absorption_report(session, month)
+
+
+def file_for(session: Session, month: date, fmt: str, render) -> bytes:
+    """The file of a format: the frozen file of a closed month, else rendered now."""
+    closing = closing_of(session, month)
+    if closing is not None:
+        stored = session.scalar(
+            sa.select(MonthClosingFile).where(
+                MonthClosingFile.closing_id == closing.id, MonthClosingFile.format == fmt
+            )
+        )
+        if stored is not None:
+            return stored.data
+    return render(report_for(session, month), fmt)
+
+
+def close_month(session: Session, month: date, actor: User, render, now: datetime | None = None):
+    """Freeze a finished month: its figures, every file and their hashes."""
+    now = now or utcnow()
+    if actor.role != Role.ADMIN:
+        raise StopValidation({None: ["Hanya admin yang dapat menutup bulan."]})
+    cutoff = month_bounds(month)[3]
+    if cutoff > now:
+        raise StopValidation(
+            {
+                "month": [
+                    f"{month_label(month)} belum berakhir; bulan hanya dapat ditutup setelah lewat."
+                ]
+            }
+        )
+    if closing_of(session, month) is not None:
+        raise StopValidation({"month": [f"{month_label(month)} sudah ditutup."]})
+    figures = absorption_report(session, month, now)
+    figures["closed"] = {
+        "at": now.astimezone(JAKARTA).isoformat(timespec="seconds"),
+        "by": actor.full_name,
+    }
+    closing = MonthClosing(month=month, figures=figures, closed_by_id=actor.id, closed_at=now)
+    session.add(closing)
+    session.flush()
+    hashes = {}
+    for fmt in FORMATS:
+        data = render(figures, fmt)
+        digest = hashlib.sha256(data).hexdigest()
+        hashes[fmt] = digest
+        session.add(MonthClosingFile(closing_id=closing.id, format=fmt, data=data, sha256=digest))
+    closing.hashes = hashes
+    session.flush()
+    return closing
+
+
+def reopen_month(session: Session, month: date, reason: str, actor: User) -> MonthClosing:
+    """Reopen a closed month; needs an admin and a reason, kept in the audit log."""
+    if actor.role != Role.ADMIN:
+        raise StopValidation({None: ["Hanya admin yang dapat membuka kembali bulan."]})
+    closing = closing_of(session, month)
+    if closing is None:
+        raise StopValidation({"month": [f"{month_label(month)} belum ditutup."]})
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise StopValidation({"reason": ["Alasan membuka kembali wajib diisi (minimal 10 huruf)."]})
+    closing.reopened_at = utcnow()
+    closing.reopened_by_id = actor.id
+    closing.reopen_reason = reason[:500]
+    session.flush()
+    return closing
+
+
+# --------------------------------------------------------------------------- SAKIP
+
+
+@dataclass
+class Realisation:
+    indicator: Indicator
+    #: Cumulative realisation at the end of each month of the year so far.
+    by_month: list[int | Decimal]
+    ytd: int | Decimal
+    target_ytd: int | None
+    achievement_percent: str | None
+
+
+def realisation(session: Session, year: int, through: date) -> list[Realisation]:
+    """Compute each indicator's realisation for ``year`` up to the month of ``through``."""
+    indicators = session.scalars(
+        sa.select(Indicator).where(Indicator.year == year).order_by(Indicator.id)
+    ).all()
+    last_month = 12 if through.year > year else through.month
+    out = []
+    for ind in indicators:
+        values = []
+        for m in range(1, last_month + 1):
+            _, last, _, cutoff = month_bounds(date(year, m, 1))
+            values.append(metric_value(session, ind.metric, year, last, cutoff))
+        ytd = values[-1] if values else 0
+        targets = ind.monthly_targets or []
+        target = int(targets[last_month - 1]) if len(targets) == 12 and last_month else None
+        if ind.metric == Metric.ABSORPTION and target is not None:
+            achieved = calc.percent(Decimal(ytd) * 100, target)
+        else:
+            achieved = calc.percent(ytd, target) if target else None
+        out.append(Realisation(ind, values, ytd, target, achieved))
+    return out
+
+
+def metric_value(session: Session, metric: Metric, year: int, last: date, cutoff: datetime):
+    """Cumulative value of a metric from 1 January of ``year`` to ``last``."""
+    start_day = date(year, 1, 1)
+    start = local_day_bounds(start_day)[0]
+    if metric == Metric.TRAINED:
+        return int(
+            session.scalar(
+                sa.select(sa.func.count(sa.distinct(Enrolment.entrepreneur_id)))
+                .join(Cohort, Cohort.id == Enrolment.cohort_id)
+                .where(
+                    Enrolment.result == TrainingResult.PASSED,
+                    Cohort.ends_on >= start_day,
+                    Cohort.ends_on <= last,
+                )
+            )
+            or 0
+        )
+    if metric == Metric.SCREENED:
+        return int(
+            session.scalar(
+                sa.select(sa.func.count(sa.distinct(Screening.entrepreneur_id))).where(
+                    Screening.screened_on >= start_day, Screening.screened_on <= last
+                )
+            )
+            or 0
+        )
+    if metric == Metric.REFERRED:
+        return int(
+            session.scalar(
+                sa.select(sa.func.count(sa.distinct(ReferralMember.entrepreneur_id)))
+                .join(Referral, Referral.id == ReferralMember.referral_id)
+                .where(Referral.submitted_at >= start, Referral.submitted_at < cutoff)
+            )
+            or 0
+        )
+    if metric == Metric.DISBURSED_COUNT:
+        return int(
+            session.scalar(
+                sa.select(sa.func.count(sa.distinct(Loan.entrepreneur_id))).where(
+                    Loan.disbursed_on >= start_day, Loan.disbursed_on <= last
+                )
+            )
+            or 0
+        )
+    amount = int(
+        session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Loan.amount), 0)).where(
+                Loan.disbursed_on >= start_day, Loan.disbursed_on <= last
+            )
+        )
+        or 0
+    )
+    if metric == Metric.DISBURSED_RP:
+        return amount
+    total = int(
+        session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Loan.amount), 0)).where(
+                Loan.disbursed_on <= last
+            )
+        )
+        or 0
+    )
+    fund = ceiling(session)
+    return Decimal(calc.percent(total, fund) or 0)
+
+
+# --------------------------------------------------------------------------- dashboards
+
+
+def bottlenecks(session: Session, now: datetime | None = None) -> list[dict]:
+    """Cases waiting longer than the configured number of days at each stage, with where to
+    look: journey stages by the time of their last change, referrals by their last action."""
+    from datetime import timedelta
+
+    from harkat.registration.domain import JourneyStage
+
+    now = now or utcnow()
+    days = int(get_number(session, "report.stuck_days"))
+    sla = int(get_number(session, "referral.sla_days"))
+    cutoff = now - timedelta(days=days)
+    out = []
+    for stage in (
+        JourneyStage.REGISTERED,
+        JourneyStage.GRADUATED,
+        JourneyStage.IN_INCUBATION,
+        JourneyStage.SCREENED,
+        JourneyStage.DEBT_RESOLUTION,
+    ):
+        count = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Entrepreneur)
+            .where(Entrepreneur.stage == stage, Entrepreneur.updated_at < cutoff)
+        )
+        out.append(
+            {
+                "label": f"{stage.label} lebih dari {days} hari",
+                "count": int(count or 0),
+                "endpoint": "registration.index",
+                "args": {"stage": stage.value},
+            }
+        )
+    for status, limit, column in (
+        (ReferralStatus.SUBMITTED, sla, Referral.submitted_at),
+        (ReferralStatus.IN_REVIEW, sla, Referral.submitted_at),
+        (ReferralStatus.NEEDS_INFO, days, Referral.last_action_at),
+        (ReferralStatus.APPROVED, days, Referral.last_action_at),
+    ):
+        count = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Referral)
+            .where(Referral.status == status, column < now - timedelta(days=limit))
+        )
+        out.append(
+            {
+                "label": f"Rujukan {status.label.lower()} lebih dari {limit} hari",
+                "count": int(count or 0),
+                "endpoint": "referrals.index",
+                "args": {"status": status.value, "umur": limit},
+            }
+        )
+    return out
+
+
+def stage_counts(session: Session, user: User) -> list[tuple[object, int]]:
+    """The user's cases by journey stage (facilitators: their kecamatan)."""
+    from harkat.registration.domain import JourneyStage
+    from harkat.registration.services import scope_condition
+
+    counts = dict(
+        session.execute(
+            sa.select(Entrepreneur.stage, sa.func.count())
+            .where(scope_condition(user, Entrepreneur.kecamatan_code))
+            .group_by(Entrepreneur.stage)
+        ).all()
+    )
+    return [(stage, int(counts.get(stage, 0))) for stage in JourneyStage]
+
+
+def dashboard(session: Session, now: datetime | None = None) -> dict:
+    """The admin's and viewer's home: absorption so far, this year's trend against the target,
+    the pipeline as it stands, and where cases are stuck. Lighter than the monthly report."""
+    now = now or utcnow()
+    current = to_local(now).date().replace(day=1)
+    fund_ceiling = ceiling(session)
+    monthly = {calc.month_key(calc.add_months(current, -k)): 0 for k in range(12)}
+    total = 0
+    for on, amount in session.execute(sa.select(Loan.disbursed_on, Loan.amount)).all():
+        total += amount
+        key = calc.month_key(on)
+        if key in monthly:
+            monthly[key] += amount
+    goal = indicator(session, current.year, Metric.DISBURSED_RP)
+    trend, running = [], 0
+    # A twelve-month window always holds a January, where the yearly cumulative restarts.
+    for k in range(11, -1, -1):
+        m = calc.add_months(current, -k)
+        if m.month == 1:
+            running = 0
+        running += monthly[calc.month_key(m)]
+        target = None
+        if m.year == current.year and goal is not None and len(goal.monthly_targets or []) == 12:
+            target = int(goal.monthly_targets[m.month - 1])
+        trend.append(
+            {
+                "month": calc.month_key(m),
+                "label": month_label(m),
+                "amount": monthly[calc.month_key(m)],
+                "cumulative": running,
+                "target_cumulative": target,
+            }
+        )
+    requested = (
+        sa.select(ReferralMember.referral_id, sa.func.sum(ReferralMember.amount).label("amount"))
+        .group_by(ReferralMember.referral_id)
+        .subquery()
+    )
+    pipeline = {
+        status: (int(count), int(amount or 0))
+        for status, count, amount in session.execute(
+            sa.select(
+                Referral.status,
+                sa.func.count(),
+                sa.func.sum(sa.func.coalesce(Referral.approved_amount, requested.c.amount)),
+            )
+            .join(requested, requested.c.referral_id == Referral.id)
+            .where(
+                Referral.status.in_(
+                    [
+                        ReferralStatus.SUBMITTED,
+                        ReferralStatus.IN_REVIEW,
+                        ReferralStatus.NEEDS_INFO,
+                        ReferralStatus.APPROVED,
+                    ]
+                )
+            )
+            .group_by(Referral.status)
+        ).all()
+    }
+    return {
+        "ceiling": fund_ceiling,
+        "cumulative": total,
+        "absorption_percent": calc.percent(total, fund_ceiling),
+        "this_month": monthly[calc.month_key(current)],
+        "trend": trend,
+        "pipeline": pipeline,
+        "bottlenecks": bottlenecks(session, now),
+        "month": calc.month_key(current),
+    }
