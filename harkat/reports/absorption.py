@@ -174,7 +174,10 @@ def forecast(
         if pace > 0 and remaining > 0
         else (0 if not remaining else None)
     )
-    full_by = month_key(add_months(month, months)) if months is not None else None
+    # Beyond a century the date means nothing (and overflows the calendar): say "never".
+    full_by = (
+        month_key(add_months(month, months)) if months is not None and months <= 1200 else None
+    )
     result = {
         "pace_per_month": pace,
         "last_three_months": last3,

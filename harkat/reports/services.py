@@ -16,6 +16,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from harkat.audit import services as audit
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA, local_day_bounds, to_local
 from harkat.database import utcnow
@@ -714,6 +715,12 @@ def close_month(session: Session, month: date, actor: User, render, now: datetim
         session.add(MonthClosingFile(closing_id=closing.id, format=fmt, data=data, sha256=digest))
     closing.hashes = hashes
     session.flush()
+    audit.record(
+        session,
+        "month_close",
+        entity=closing,
+        changes={"month": calc.month_key(month), "hashes": hashes},
+    )
     return closing
 
 
@@ -731,6 +738,12 @@ def reopen_month(session: Session, month: date, reason: str, actor: User) -> Mon
     closing.reopened_by_id = actor.id
     closing.reopen_reason = reason[:500]
     session.flush()
+    audit.record(
+        session,
+        "month_reopen",
+        entity=closing,
+        changes={"month": calc.month_key(month), "reason": closing.reopen_reason},
+    )
     return closing
 
 

@@ -1,0 +1,128 @@
+"""Absorption arithmetic and charts, without a database."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal
+
+from harkat.reports import absorption as calc
+from harkat.reports import charts
+
+
+def _loan(id_, on, amount, bank="B9", kec="15.71.01", gender="P", kind="individual"):
+    return calc.LoanRow(
+        id=id_,
+        disbursed_on=on,
+        amount=amount,
+        bank=bank,
+        bank_name=bank,
+        kecamatan=kec,
+        kecamatan_name=kec,
+        kelurahan=kec + ".1001",
+        kelurahan_name="Kel",
+        sector="C",
+        sector_name="C – Industri",
+        scale="mikro",
+        scale_name="Mikro",
+        gender=gender,
+        gender_name=gender,
+        applicant_type=kind,
+        applicant_type_name=kind,
+    )
+
+
+LOANS = [
+    _loan(1, date(2026, 1, 5), 5_000_000),
+    _loan(2, date(2026, 1, 31), 2_000_000, bank="BRI", gender="L"),
+    _loan(3, date(2026, 2, 1), 10_000_000, kec="15.71.02", kind="group"),
+    _loan(4, date(2025, 12, 31), 25_000_000, bank="BRI"),
+]
+
+
+def test_percent_is_half_up_two_decimals_and_none_for_zero():
+    assert calc.percent(1, 3) == "33.33"
+    assert calc.percent(2, 3) == "66.67"
+    assert calc.percent(1, 800) == "0.13"  # 0.125 rounds up
+    assert calc.percent(5, 0) is None
+
+
+def test_breakdowns_split_month_and_cumulative_and_add_up():
+    result = calc.breakdowns(LOANS, date(2026, 1, 1), date(2026, 1, 31))
+    for block in result.values():
+        rows = block["rows"]
+        assert sum(r["month_amount"] for r in rows) == 7_000_000
+        assert sum(r["month_count"] for r in rows) == 2
+        assert sum(r["cumulative_amount"] for r in rows) == 32_000_000  # February left out
+    bank = {r["key"]: r for r in result["bank"]["rows"]}
+    assert bank["BRI"]["cumulative_amount"] == 27_000_000 and bank["BRI"]["month_count"] == 1
+    assert bank["BRI"]["share_percent"] == "84.38"
+    sizes = {r["label"]: r["cumulative_count"] for r in result["size"]["rows"]}
+    assert sizes == {"≤ Rp2 juta": 1, "Rp2–5 juta": 1, "> Rp20 juta": 1}
+
+
+def test_size_brackets_edges():
+    assert calc.size_bracket(2_000_000)[1] == "≤ Rp2 juta"
+    assert calc.size_bracket(2_000_001)[1] == "Rp2–5 juta"
+    assert calc.size_bracket(20_000_000)[1] == "Rp10–20 juta"
+    assert calc.size_bracket(20_000_001)[1] == "> Rp20 juta"
+
+
+def test_funnel_conversion_from_the_stage_before():
+    rows = calc.funnel([("a", "A", 200), ("b", "B", 50), ("c", "C", 0), ("d", "D", 0)])
+    assert [r["conversion_percent"] for r in rows] == [None, "25.00", "0.00", None]
+
+
+def test_median_days_ignores_back_dated_pairs():
+    pairs = [
+        (date(2026, 1, 1), date(2026, 1, 11)),
+        (date(2026, 1, 1), date(2026, 1, 4)),
+        (date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2026, 1, 10), date(2026, 1, 1)),
+    ]
+    assert calc.median_days(pairs) == (10, 3)
+    assert calc.median_days([]) == (None, 0)
+
+
+def test_forecast_at_the_pace_of_three_months():
+    monthly = {"2026-08": 1_000_000_000, "2026-09": 2_000_000_000, "2026-10": 3_000_000_000}
+    result = calc.forecast(
+        date(2026, 10, 1),
+        monthly,
+        10_000_000_000,
+        110_000_000_000,
+        Decimal("20"),
+        date(2026, 12, 1),
+    )
+    assert result["pace_per_month"] == 2_000_000_000
+    assert result["remaining"] == 100_000_000_000
+    assert result["months_to_full"] == 50
+    assert result["full_by"] == "2030-12"
+    # Two more months at 2 M a month: 14 M of 110 M = 12.73%, under the 20% target.
+    assert result["projected_at_target"] == 14_000_000_000
+    assert result["projected_percent_at_target"] == "12.73"
+    assert result["on_track"] is False
+
+
+def test_forecast_without_pace_or_target():
+    result = calc.forecast(date(2026, 3, 1), {}, 0, 110_000_000_000, None, None)
+    assert result["months_to_full"] is None and result["full_by"] is None
+    assert result["on_track"] is None
+
+
+def test_charts_are_valid_svg_and_escape_labels():
+    for svg in (
+        charts.bars([("Pasar <Jambi> & Co", 5_000_000), ("Telanaipura", 2_500_000)], title="T&T"),
+        charts.bars([], title="Kosong"),
+        charts.trend(
+            [
+                {"month": "2026-01", "amount": 5, "cumulative": 5, "target_cumulative": 10},
+                {"month": "2026-02", "amount": 7, "cumulative": 12, "target_cumulative": 20},
+            ]
+        ),
+        charts.gauge(12.5, label="serapan"),
+    ):
+        root = ET.fromstring(svg)  # noqa: S314 - our own generated SVG
+        assert root.tag.endswith("svg")
+    assert "Pasar &lt;Jambi&gt; &amp; Co" in charts.bars([("Pasar <Jambi> & Co", 1)])
+    assert "12,50%" in charts.gauge(12.5)
