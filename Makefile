@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app harkat
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format bench clean
 
 # Reinstall when the declared dependencies change.
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -40,6 +40,11 @@ test: lint
 	else \
 		echo "== PostgreSQL skipped: HARKAT_TEST_DATABASE_URL is not set =="; \
 	fi
+
+# Speed at scale: the monthly report at 100k entrepreneurs (ENTREPRENEURS=… to change).
+ENTREPRENEURS ?= 100000
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
