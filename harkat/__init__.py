@@ -108,6 +108,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every model module so metadata and audit listeners are complete."""
+    import harkat.api.models
     import harkat.audit.models
     import harkat.audit.services
     import harkat.auth.models
@@ -152,6 +153,35 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lenders_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(reports_bp)
+
+    from harkat.api.core import API_PREFIX, api
+    from harkat.api.docs import bp as api_docs_bp
+    from harkat.api.views import BLUEPRINTS
+
+    app.config.setdefault("API_TITLE", "HARKAT API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "info": {
+                "description": "API HARKAT Kota Jambi untuk sistem bank mitra dan dasbor kota. "
+                "Masuk dengan header `Authorization: Bearer <token>`."
+            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    api.init_app(app)
+    from harkat.extensions import csrf
+
+    for blueprint in BLUEPRINTS:
+        # Bearer tokens, not cookies, authenticate the API: there is no session to forge.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+    app.register_blueprint(api_docs_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -53,3 +53,6 @@ CERTIFICATE_SIGNATORY_TITLE = "Kepala Dinas Koperasi dan Usaha Mikro, Kecil dan 
 #: Public address of this installation, used in QR codes on certificates (e.g.
 #: ``https://harkat.jambikota.go.id``). Empty: the address of the request that printed it.
 PUBLIC_BASE_URL = ""
+
+#: Requests one API token may make per minute (counted in the database, across workers).
+API_RATE_LIMIT_PER_MINUTE = 120

@@ -67,6 +67,11 @@ def _idle_expired() -> bool:
 def enforce_access():
     """``before_request``: sign-in, idle timeout and role checks for the matched endpoint."""
     endpoint = request.endpoint
+    if request.path.startswith("/api/"):
+        # The JSON API signs in by bearer token, never by the session cookie.
+        from harkat.api.core import authenticate
+
+        return authenticate()
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None
     is_public, allowed = view_access(current_app.view_functions.get(endpoint))

@@ -45,6 +45,10 @@ def init_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
+        if request.path.startswith("/api/"):
+            from harkat.api.core import json_error
+
+            return json_error(error)
         if error.code is None or request.endpoint in ("static", "bootstrap.static"):
             return error
         return _render(error.code)
@@ -54,6 +58,10 @@ def init_errorhandlers(app: Flask) -> None:
     def out_of_range(error: Exception):
         # An id or number too large for the database (a tampered URL or form): no such record.
         db.session.rollback()
+        if request.path.startswith("/api/"):
+            from harkat.api.core import error_body
+
+            return error_body(404), 404
         return _render(404)
 
     @app.errorhandler(Exception)
@@ -62,4 +70,8 @@ def init_errorhandlers(app: Flask) -> None:
         if app.testing:
             raise error  # let the test see the real traceback
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/api/"):
+            from harkat.api.core import error_body
+
+            return error_body(500), 500
         return _render(500)

@@ -156,6 +156,14 @@ def median_days(pairs: Iterable[tuple[date, date]]) -> tuple[int | None, int]:
     return int(Decimal(statistics.median(days)).quantize(Decimal(1), ROUND_HALF_UP)), len(days)
 
 
+def median_of(days: Iterable[int]) -> tuple[int | None, int]:
+    """Median of whole-day gaps (negative ones, from back-dated entries, left out) and count."""
+    kept = [d for d in days if d >= 0]
+    if not kept:
+        return None, 0
+    return int(Decimal(statistics.median(kept)).quantize(Decimal(1), ROUND_HALF_UP)), len(kept)
+
+
 def forecast(
     month: date,
     monthly_amounts: dict[str, int],

@@ -137,6 +137,11 @@ def loan_rows(session: Session, end: date) -> list[calc.LoanRow]:
     """Every loan disbursed up to ``end`` with what the breakdowns group by."""
     first_business = (
         sa.select(Business.entrepreneur_id, sa.func.min(Business.id).label("id"))
+        .where(
+            Business.entrepreneur_id.in_(
+                sa.select(Loan.entrepreneur_id).where(Loan.disbursed_on <= end)
+            )
+        )
         .group_by(Business.entrepreneur_id)
         .subquery()
     )
@@ -235,23 +240,81 @@ def _status_at(session: Session, cutoff: datetime) -> dict[ReferralStatus, tuple
     return {status: (int(count), int(amount)) for status, count, amount in rows}
 
 
+def _day_number(session: Session, column, is_moment: bool):
+    """A column as a whole-day number of its local (Asia/Jakarta) calendar day, in SQL, so that
+    day gaps are plain integer subtraction in Python."""
+    if session.get_bind().dialect.name == "postgresql":
+        day = sa.cast(sa.func.timezone("Asia/Jakarta", column), sa.Date) if is_moment else column
+        return day - sa.cast(sa.literal("2000-01-01"), sa.Date)
+    day = sa.func.date(column, "+7 hours") if is_moment else column  # no DST in Jakarta
+    return sa.cast(sa.func.julianday(day), sa.Integer)
+
+
 def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], list[dict]]:
+    """Cases at each stage up to the month's end, conversions, and median days between stages.
+
+    One grouped query per stage gives each entrepreneur's first day there (as a day number);
+    the gaps are subtracted in Python.
+    """
+
+    # Plain Core rows: these queries return one row per person, and ORM row handling is not
+    # needed for a pair of integers.
+    connection = session.connection()
+
+    def first_days(query) -> dict[int, int]:
+        return {person: day for person, day in connection.execute(query).all() if day is not None}
+
     registered = session.scalar(
         sa.select(sa.func.count()).select_from(Entrepreneur).where(Entrepreneur.created_at < cutoff)
     )
-    trained = session.scalar(
-        sa.select(sa.func.count(sa.distinct(Enrolment.entrepreneur_id))).where(
-            Enrolment.requested_at < cutoff
+    passed_on = sa.case(
+        (sa.and_(Enrolment.result == TrainingResult.PASSED, Cohort.ends_on <= end), Cohort.ends_on)
+    )
+    training = connection.execute(
+        sa.select(
+            Enrolment.entrepreneur_id,
+            _day_number(session, Entrepreneur.created_at, True),
+            _day_number(session, sa.func.min(Enrolment.requested_at), True),
+            _day_number(session, sa.func.min(passed_on), False),
         )
-    )
-    graduated_q = (
-        sa.select(Enrolment.entrepreneur_id, sa.func.min(Cohort.ends_on).label("on"))
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Enrolment.result == TrainingResult.PASSED, Cohort.ends_on <= end)
-        .group_by(Enrolment.entrepreneur_id)
-        .subquery()
+        .join(Entrepreneur, Entrepreneur.id == Enrolment.entrepreneur_id)
+        .where(Enrolment.requested_at < cutoff)
+        .group_by(Enrolment.entrepreneur_id, Entrepreneur.created_at)
+    ).all()
+    enrolled = {person: (created, first) for person, created, first, _ in training}
+    graduated = {person: day for person, _, _, day in training if day is not None}
+    screened = first_days(
+        sa.select(
+            Screening.entrepreneur_id,
+            _day_number(session, sa.func.min(Screening.screened_on), False),
+        )
+        .where(Screening.screened_on <= end)
+        .group_by(Screening.entrepreneur_id)
     )
-    graduated = session.scalar(sa.select(sa.func.count()).select_from(graduated_q))
+    referred = first_days(
+        sa.select(
+            ReferralMember.entrepreneur_id,
+            _day_number(session, sa.func.min(Referral.submitted_at), True),
+        )
+        .join(Referral, Referral.id == ReferralMember.referral_id)
+        .where(Referral.submitted_at < cutoff)
+        .group_by(ReferralMember.entrepreneur_id)
+    )
+    approved = first_days(
+        sa.select(
+            ReferralMember.entrepreneur_id,
+            _day_number(session, sa.func.min(ReferralTransition.at), True),
+        )
+        .join(ReferralTransition, ReferralTransition.referral_id == ReferralMember.referral_id)
+        .where(ReferralTransition.action == "approve", ReferralTransition.at < cutoff)
+        .group_by(ReferralMember.entrepreneur_id)
+    )
+    disbursed = first_days(
+        sa.select(Loan.entrepreneur_id, _day_number(session, sa.func.min(Loan.disbursed_on), False))
+        .where(Loan.disbursed_on <= end)
+        .group_by(Loan.entrepreneur_id)
+    )
     latest = (
         sa.select(Screening.entrepreneur_id, sa.func.max(Screening.id).label("id"))
         .where(Screening.screened_on <= end)
@@ -265,118 +328,41 @@ def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], 
             .group_by(Screening.outcome)
         ).all()
     )
-    submitted_q = (
-        sa.select(ReferralMember.entrepreneur_id, sa.func.min(Referral.submitted_at).label("at"))
-        .join(Referral, Referral.id == ReferralMember.referral_id)
-        .where(Referral.submitted_at < cutoff)
-        .group_by(ReferralMember.entrepreneur_id)
-        .subquery()
-    )
-    referred = session.scalar(sa.select(sa.func.count()).select_from(submitted_q))
-    approved_q = (
-        sa.select(ReferralMember.entrepreneur_id, sa.func.min(ReferralTransition.at).label("at"))
-        .join(ReferralTransition, ReferralTransition.referral_id == ReferralMember.referral_id)
-        .where(ReferralTransition.action == "approve", ReferralTransition.at < cutoff)
-        .group_by(ReferralMember.entrepreneur_id)
-        .subquery()
-    )
-    approved = session.scalar(sa.select(sa.func.count()).select_from(approved_q))
-    disbursed_q = (
-        sa.select(Loan.entrepreneur_id, sa.func.min(Loan.disbursed_on).label("on"))
-        .where(Loan.disbursed_on <= end)
-        .group_by(Loan.entrepreneur_id)
-        .subquery()
-    )
-    disbursed = session.scalar(sa.select(sa.func.count()).select_from(disbursed_q))
-    screened = sum(outcomes.values())
     stages = [
-        ("registered", "Terdaftar", registered),
-        ("in_training", "Ikut pelatihan BALIKAT", trained),
-        ("graduated", "Lulus pelatihan", graduated),
-        ("screened", "Diskrining utang", screened),
-        ("referred", "Dirujuk ke bank", referred),
-        ("approved", "Disetujui bank", approved),
-        ("disbursed", "Dana cair", disbursed),
+        ("registered", "Terdaftar", int(registered or 0)),
+        ("in_training", "Ikut pelatihan BALIKAT", len(enrolled)),
+        ("graduated", "Lulus pelatihan", len(graduated)),
+        ("screened", "Diskrining utang", len(screened)),
+        ("referred", "Dirujuk ke bank", len(referred)),
+        ("approved", "Disetujui bank", len(approved)),
+        ("disbursed", "Dana cair", len(disbursed)),
     ]
-    rows = calc.funnel([(k, label, int(n or 0)) for k, label, n in stages])
+    rows = calc.funnel(stages)
     for row in rows:
         if row["stage"] == "screened":
             row["outcomes"] = {o.value: int(outcomes.get(o, 0)) for o in _outcomes()}
 
-    # Median days between consecutive stages, for the cases that reached the later one.
-    first_enrolment = (
-        sa.select(Enrolment.entrepreneur_id, sa.func.min(Enrolment.requested_at).label("at"))
-        .where(Enrolment.requested_at < cutoff)
-        .group_by(Enrolment.entrepreneur_id)
-        .subquery()
-    )
-    first_screening = (
-        sa.select(Screening.entrepreneur_id, sa.func.min(Screening.screened_on).label("on"))
-        .where(Screening.screened_on <= end)
-        .group_by(Screening.entrepreneur_id)
-        .subquery()
-    )
+    def gaps(earlier: dict[int, int], later: dict[int, int]) -> list[int]:
+        return [day - earlier[person] for person, day in later.items() if person in earlier]
 
-    def local(moment):
-        return to_local(moment).date() if isinstance(moment, datetime) else moment
-
-    def pairs(query) -> list[tuple[date, date]]:
-        return [(local(a), local(b)) for a, b in session.execute(query).all()]
-
-    steps = [
-        (
-            "registered",
-            "in_training",
-            sa.select(Entrepreneur.created_at, first_enrolment.c.at).join(
-                first_enrolment, first_enrolment.c.entrepreneur_id == Entrepreneur.id
-            ),
-        ),
-        (
-            "in_training",
-            "graduated",
-            sa.select(first_enrolment.c.at, graduated_q.c.on).join(
-                graduated_q, graduated_q.c.entrepreneur_id == first_enrolment.c.entrepreneur_id
-            ),
-        ),
-        (
-            "graduated",
-            "screened",
-            sa.select(graduated_q.c.on, first_screening.c.on).join(
-                first_screening, first_screening.c.entrepreneur_id == graduated_q.c.entrepreneur_id
-            ),
-        ),
-        (
-            "screened",
-            "referred",
-            sa.select(first_screening.c.on, submitted_q.c.at).join(
-                submitted_q, submitted_q.c.entrepreneur_id == first_screening.c.entrepreneur_id
-            ),
-        ),
-        (
-            "referred",
-            "approved",
-            sa.select(submitted_q.c.at, approved_q.c.at).join(
-                approved_q, approved_q.c.entrepreneur_id == submitted_q.c.entrepreneur_id
-            ),
-        ),
-        (
-            "approved",
-            "disbursed",
-            sa.select(approved_q.c.at, disbursed_q.c.on).join(
-                disbursed_q, disbursed_q.c.entrepreneur_id == approved_q.c.entrepreneur_id
-            ),
-        ),
-    ]
-    labels = {k: label for k, label, _ in stages}
+    pairs = {
+        ("registered", "in_training"): [first - created for created, first in enrolled.values()],
+        ("in_training", "graduated"): gaps({p: f for p, (_, f) in enrolled.items()}, graduated),
+        ("graduated", "screened"): gaps(graduated, screened),
+        ("screened", "referred"): gaps(screened, referred),
+        ("referred", "approved"): gaps(referred, approved),
+        ("approved", "disbursed"): gaps(approved, disbursed),
+    }
+    labels = {key: label for key, label, _ in stages}
     medians = []
-    for before, after, query in steps:
-        days, cases = calc.median_days(pairs(query))
+    for (before, after), days in pairs.items():
+        median, cases = calc.median_of(days)
         medians.append(
             {
                 "from": before,
                 "to": after,
                 "label": f"{labels[before]} → {labels[after]}",
-                "median_days": days,
+                "median_days": median,
                 "cases": cases,
             }
         )
