@@ -208,6 +208,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from harkat.api.cli import tokens_cli
     from harkat.auth.cli import users_cli
     from harkat.demo.cli import demo_cli
     from harkat.reference.cli import seed_cli
@@ -215,6 +216,7 @@ def register_commands(app: Flask) -> None:
     from harkat.reports.cli import report_cli
 
     app.cli.add_command(report_cli)
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(demo_cli)

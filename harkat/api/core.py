@@ -154,16 +154,22 @@ def authenticate():
     token = tokens.find_active(db.session, secret.strip()) if scheme.lower() == "bearer" else None
     if token is None:
         return json_error(_http(401))
-    wait = tokens.hit(db.engine, token, current_app.config["API_RATE_LIMIT_PER_MINUTE"])
+    user, token_id, last_used_at = token.user, token.id, token.last_used_at
+    # End the lookup's transaction before the counter takes its own: on SQLite a request that
+    # may write holds the write lock from its first query.
+    db.session.commit()
+    wait = tokens.hit(
+        db.engine, token_id, last_used_at, current_app.config["API_RATE_LIMIT_PER_MINUTE"]
+    )
     if wait is not None:
         error = _http(429)
         error.data = {"headers": {"Retry-After": str(wait)}}
         return json_error(error)
     # Flask-Login reads the user from here: the request acts as the token's user, nothing more.
-    g._login_user = token.user
-    g.user = token.user
-    g.api_token = token
-    set_actor(token.user)
+    g._login_user = user
+    g.user = user
+    g.api_token_id = token_id
+    set_actor(user)
     return None
 
 

@@ -61,7 +61,13 @@ def find_active(session: Session, secret: str) -> ApiToken | None:
     return token
 
 
-def hit(engine: sa.Engine, token: ApiToken, limit: int, now: datetime | None = None) -> int | None:
+def hit(
+    engine: sa.Engine,
+    token_id: int,
+    last_used_at: datetime | None,
+    limit: int,
+    now: datetime | None = None,
+) -> int | None:
     """Count a request in the token's current minute; return seconds to wait when over the limit.
 
     The counter lives in the database so every worker sees the same count. It is written in a
@@ -71,7 +77,7 @@ def hit(engine: sa.Engine, token: ApiToken, limit: int, now: datetime | None = N
     now = now or utcnow()
     window = now.replace(second=0, microsecond=0)
     table = ApiRateCounter.__table__
-    mine = sa.and_(table.c.token_id == token.id, table.c.window == window)
+    mine = sa.and_(table.c.token_id == token_id, table.c.window == window)
     with engine.begin() as connection:
         if not connection.execute(
             sa.update(table).where(mine).values(count=table.c.count + 1)
@@ -79,20 +85,20 @@ def hit(engine: sa.Engine, token: ApiToken, limit: int, now: datetime | None = N
             try:
                 with connection.begin_nested():
                     connection.execute(
-                        sa.insert(table).values(token_id=token.id, window=window, count=1)
+                        sa.insert(table).values(token_id=token_id, window=window, count=1)
                     )
             except sa.exc.IntegrityError:
                 connection.execute(sa.update(table).where(mine).values(count=table.c.count + 1))
         count = connection.scalar(sa.select(table.c.count).where(mine))
         connection.execute(
             sa.delete(table).where(
-                table.c.token_id == token.id, table.c.window < window - timedelta(minutes=5)
+                table.c.token_id == token_id, table.c.window < window - timedelta(minutes=5)
             )
         )
-        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        if last_used_at is None or now - last_used_at > timedelta(minutes=1):
             tokens = ApiToken.__table__
             connection.execute(
-                sa.update(tokens).where(tokens.c.id == token.id).values(last_used_at=now)
+                sa.update(tokens).where(tokens.c.id == token_id).values(last_used_at=now)
             )
     if count > limit:
         return max(1, 60 - now.second)
