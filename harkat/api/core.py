@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from harkat.api import tokens
@@ -47,9 +48,26 @@ FIELD_MESSAGES = {
 }
 
 
+class ErrorDetail(Schema):
+    code = fields.String(metadata={"description": "Kode mesin, misalnya invalid, not_found."})
+    message = fields.String(metadata={"description": "Penjelasan dalam bahasa Indonesia."})
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={"description": "Pesan per isian yang salah."},
+    )
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetail)
+
+
 class HarkatApi(Api):
     """flask-smorest's Api without its app-wide error handler: the web pages keep their HTML
     error pages, and :func:`json_error` answers for paths under ``/api/``."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
         return None
@@ -80,8 +98,8 @@ def _translate(messages):
 def _flatten(errors: dict) -> dict[str, list[str]]:
     """webargs nests errors by location (``json``, ``query``); callers want field names."""
     flat: dict[str, list[str]] = {}
-    for location, fields in errors.items():
-        if isinstance(fields, dict) and location in (
+    for location, entries in errors.items():
+        if isinstance(entries, dict) and location in (
             "json",
             "query",
             "querystring",
@@ -90,10 +108,10 @@ def _flatten(errors: dict) -> dict[str, list[str]]:
             "headers",
             "files",
         ):
-            for name, messages in fields.items():
+            for name, messages in entries.items():
                 flat[str(name)] = _as_list(_translate(messages))
         else:
-            flat[str(location)] = _as_list(_translate(fields))
+            flat[str(location)] = _as_list(_translate(entries))
     return flat
 
 

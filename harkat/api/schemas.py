@@ -3,7 +3,7 @@ number of rupiah, dates are ISO 8601, times ISO 8601 with their offset."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from harkat.core.money import MAX_RUPIAH
 from harkat.core.nik import Gender
@@ -27,6 +27,28 @@ def _choice(enum_cls, **kwargs):
 
 
 Money = fields.Integer
+
+
+class Percent(fields.Decimal):
+    """A yearly rate in percent, 0 to 100, read exactly as a decimal (never a float)."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "number", "minimum": 0, "maximum": 100}
+        super().__init__(places=3, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if result is not None and not 0 <= result <= 100:
+            raise ValidationError("Harus antara 0 dan 100.")
+        return result
+
+
+def DecimalText(**kwargs):
+    """A decimal sent as text (``"3.000"``) so no precision is lost, documented as a string."""
+    metadata = {"type": "string", "format": "decimal", **kwargs.pop("metadata", {})}
+    return fields.Decimal(as_string=True, metadata=metadata, **kwargs)
+
+
 MONEY = validate.Range(min=0, max=MAX_RUPIAH)
 POSITIVE_MONEY = validate.Range(min=1, max=MAX_RUPIAH)
 ID = validate.Range(min=1, max=2**31 - 1)
@@ -69,7 +91,7 @@ class SchemeOut(Schema):
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
-    annual_rate_percent = fields.Decimal(as_string=True)
+    annual_rate_percent = DecimalText()
     method = fields.String()
     applicant_type = fields.String()
     min_amount_per_member = Money()
@@ -258,8 +280,8 @@ class DebtOut(Schema):
     instalment = Money()
     frequency = fields.String()
     monthly_service = Money()
-    effective_rate_percent = fields.Decimal(as_string=True, allow_none=True)
-    nominal_rate_percent = fields.Decimal(as_string=True, allow_none=True)
+    effective_rate_percent = DecimalText(allow_none=True)
+    nominal_rate_percent = DecimalText(allow_none=True)
     is_high_cost = fields.Boolean()
     is_licensed = fields.Boolean(allow_none=True)
     taken_over = fields.Boolean()
@@ -275,9 +297,9 @@ class ScreeningOut(Schema):
     flags = fields.List(fields.String())
     total_outstanding = Money()
     monthly_debt_service = Money()
-    dsr = fields.Decimal(as_string=True, allow_none=True)
-    dsr_with_proposed = fields.Decimal(as_string=True, allow_none=True)
-    dsr_after_take_over = fields.Decimal(as_string=True, allow_none=True)
+    dsr = DecimalText(allow_none=True)
+    dsr_with_proposed = DecimalText(allow_none=True)
+    dsr_after_take_over = DecimalText(allow_none=True)
     take_over_required = fields.Boolean()
     take_over_amount = Money()
     take_over_instalment = Money()
@@ -291,7 +313,7 @@ class ScreeningOut(Schema):
 class CalculatorQuery(Schema):
     principal = Money(required=True, validate=validate.Range(min=1, max=10_000_000_000))
     months = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
-    annual_rate = fields.Decimal(required=True, places=3, validate=validate.Range(min=0, max=100))
+    annual_rate = Percent(required=True)
     method = _choice(LoanMethod, load_default=LoanMethod.ANUITAS.value)
     start_on = fields.Date(load_default=None, allow_none=True)
 
@@ -309,12 +331,12 @@ class CalculatorOut(Schema):
     method = fields.String()
     principal = Money()
     principal_in_words = fields.String()
-    annual_rate_percent = fields.Decimal(as_string=True)
+    annual_rate_percent = DecimalText()
     months = fields.Integer()
     instalment = Money()
     total_paid = Money()
     total_interest = Money()
-    effective_annual_rate_percent = fields.Decimal(as_string=True)
+    effective_annual_rate_percent = DecimalText()
     rows = fields.List(fields.Nested(ScheduleRowOut))
 
 
@@ -377,7 +399,7 @@ class LoanOut(Schema):
     disbursed_on = fields.Date()
     amount = Money()
     tenor_months = fields.Integer()
-    annual_rate_percent = fields.Decimal(as_string=True)
+    annual_rate_percent = DecimalText()
     collectability = fields.Integer()
     outstanding = Money()
     reported_period = fields.String(allow_none=True, metadata={"description": "TTTT-BB"})
@@ -395,12 +417,12 @@ class ReferralOut(Schema):
     scheme_code = fields.String()
     purpose = fields.String()
     tenor_months = fields.Integer()
-    annual_rate_percent = fields.Decimal(as_string=True)
+    annual_rate_percent = DecimalText()
     method = fields.String()
     requested_amount = Money()
     approved_amount = Money(allow_none=True)
     approved_tenor_months = fields.Integer(allow_none=True)
-    approved_rate_percent = fields.Decimal(as_string=True, allow_none=True)
+    approved_rate_percent = DecimalText(allow_none=True)
     rejection_code = fields.String(allow_none=True)
     rejection_note = fields.String(allow_none=True)
     submitted_at = fields.AwareDateTime(allow_none=True)
@@ -434,9 +456,7 @@ class TransitionIn(Schema):
     approved_tenor_months = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=1, max=120)
     )
-    approved_rate_percent = fields.Decimal(
-        load_default=None, allow_none=True, places=3, validate=validate.Range(min=0, max=100)
-    )
+    approved_rate_percent = Percent(load_default=None, allow_none=True)
     disbursements = fields.List(
         fields.Nested(DisbursementIn), load_default=list, validate=validate.Length(max=50)
     )
