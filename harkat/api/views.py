@@ -149,7 +149,7 @@ def entrepreneur_out(e: Entrepreneur, warnings: list[str] | None = None) -> dict
 class KecamatanList(MethodView):
     @reference_bp.response(200, s.KecamatanOut(many=True))
     def get(self):
-        """The 11 kecamatan of Kota Jambi with their Kemendagri codes."""
+        """Daftar 11 kecamatan Kota Jambi dengan kode Kemendagri."""
         return db.session.scalars(sa.select(Kecamatan).order_by(Kecamatan.code)).all()
 
 
@@ -157,7 +157,7 @@ class KecamatanList(MethodView):
 class KelurahanList(MethodView):
     @reference_bp.response(200, s.KelurahanOut(many=True))
     def get(self):
-        """The 68 kelurahan of Kota Jambi."""
+        """Daftar 68 kelurahan Kota Jambi."""
         return db.session.scalars(sa.select(Kelurahan).order_by(Kelurahan.code)).all()
 
 
@@ -165,7 +165,7 @@ class KelurahanList(MethodView):
 class BankList(MethodView):
     @reference_bp.response(200, s.BankOut(many=True))
     def get(self):
-        """Partner banks."""
+        """Bank mitra penyalur."""
         return db.session.scalars(sa.select(Bank).order_by(Bank.code)).all()
 
 
@@ -173,7 +173,7 @@ class BankList(MethodView):
 class SchemeList(MethodView):
     @reference_bp.response(200, s.SchemeOut(many=True))
     def get(self):
-        """Financing schemes with their rate, limits and tenor."""
+        """Skema pembiayaan dengan bunga, batas jumlah dan tenor."""
         return db.session.scalars(sa.select(Scheme).order_by(Scheme.code)).all()
 
 
@@ -212,7 +212,7 @@ class Entrepreneurs(MethodView):
     @entrepreneurs_bp.arguments(s.EntrepreneurQuery, location="query")
     @entrepreneurs_bp.response(200, s.EntrepreneurPage)
     def get(self, args):
-        """Search and filter entrepreneurs in scope (as on the list page), paginated."""
+        """Cari dan saring pelaku usaha dalam wewenang token (seperti halaman daftar)."""
         filters = registration.EntrepreneurFilter(
             q=args["q"],
             kecamatan=args["kecamatan"],
@@ -231,7 +231,7 @@ class Entrepreneurs(MethodView):
     @entrepreneurs_bp.arguments(s.EntrepreneurIn)
     @entrepreneurs_bp.response(201, s.EntrepreneurOut)
     def post(self, body):
-        """Register an entrepreneur; a NIK already registered answers 409."""
+        """Daftarkan pelaku usaha; NIK yang sudah terdaftar dijawab 409."""
         entrepreneur, warnings = commit(
             lambda: registration.register_entrepreneur(db.session, _data(body), g.user)
         )
@@ -249,7 +249,7 @@ def _entrepreneur(entrepreneur_id: int) -> Entrepreneur:
 class EntrepreneurItem(MethodView):
     @entrepreneurs_bp.response(200, s.EntrepreneurOut)
     def get(self, entrepreneur_id):
-        """One entrepreneur (404 outside the token's scope)."""
+        """Satu pelaku usaha (404 bila di luar wewenang)."""
         from harkat.audit import services as audit
 
         entrepreneur = _entrepreneur(entrepreneur_id)
@@ -260,7 +260,7 @@ class EntrepreneurItem(MethodView):
     @entrepreneurs_bp.arguments(s.EntrepreneurPatch)
     @entrepreneurs_bp.response(200, s.EntrepreneurOut)
     def patch(self, body, entrepreneur_id):
-        """Change the fields sent; ``version`` must be the one last read (else 409)."""
+        """Ubah isian yang dikirim; ``version`` lama dijawab 409."""
         entrepreneur = _entrepreneur(entrepreneur_id)
         warnings = commit(
             lambda: registration.update_entrepreneur(
@@ -327,7 +327,7 @@ class Screenings(MethodView):
     @entrepreneurs_bp.arguments(s.ScreeningIn)
     @entrepreneurs_bp.response(201, s.ScreeningOut)
     def post(self, body, entrepreneur_id):
-        """Screen the household's debts: outcome, reasons and each debt's effective rate."""
+        """Skrining utang rumah tangga: hasil, alasan dan bunga efektif setiap utang."""
         from flask import current_app
 
         from harkat.screening import services as screening
@@ -378,7 +378,7 @@ class Screenings(MethodView):
 class ScreeningItem(MethodView):
     @entrepreneurs_bp.response(200, s.ScreeningOut)
     def get(self, screening_id):
-        """One screening with its outcome, reasons and per-debt effective rates."""
+        """Satu skrining dengan hasil, alasan dan bunga efektif per utang."""
         from harkat.screening import services as screening
 
         try:
@@ -418,7 +418,7 @@ class Groups(MethodView):
     @groups_bp.arguments(s.GroupQuery, location="query")
     @groups_bp.response(200, s.GroupPage)
     def get(self, args):
-        """Groups in scope, paginated."""
+        """Kelompok dalam wewenang pemilik token, per halaman."""
         query = sa.select(Group).where(registration.scope_condition(g.user, Group.kecamatan_code))
         if args["kecamatan"]:
             query = query.where(Group.kecamatan_code == args["kecamatan"])
@@ -431,7 +431,7 @@ class Groups(MethodView):
     @groups_bp.arguments(s.GroupIn)
     @groups_bp.response(201, s.GroupOut)
     def post(self, body):
-        """Create a group in the token user's area."""
+        """Buat kelompok di wilayah pemilik token."""
         data = registration.GroupData(
             name=body["name"],
             kelurahan_code=body["kelurahan_code"],
@@ -445,7 +445,7 @@ class Groups(MethodView):
 class GroupItem(MethodView):
     @groups_bp.response(200, s.GroupOut)
     def get(self, group_id):
-        """One group with its active members."""
+        """Satu kelompok dengan anggota aktifnya."""
         try:
             return group_out(registration.get_group(db.session, group_id, g.user))
         except registration.NotFound:
@@ -455,7 +455,7 @@ class GroupItem(MethodView):
     @groups_bp.arguments(s.GroupPatch)
     @groups_bp.response(200, s.GroupOut)
     def patch(self, body, group_id):
-        """Change a group's details; ``version`` must be the one last read."""
+        """Ubah data kelompok; ``version`` harus versi terakhir yang dibaca."""
         try:
             group = registration.get_group(db.session, group_id, g.user)
         except registration.NotFound:
@@ -479,7 +479,7 @@ class Calculator(MethodView):
     @calculator_bp.arguments(s.CalculatorQuery, location="query")
     @calculator_bp.response(200, s.CalculatorOut)
     def get(self, args):
-        """Instalment, totals, effective yearly rate and the full schedule."""
+        """Angsuran, total, bunga efektif setahun dan jadwal lengkap."""
         if args["start_on"] and not 2000 <= args["start_on"].year <= 2100:
             abort(422, errors={"start_on": ["Tanggal pencairan harus antara tahun 2000 dan 2100."]})
         try:
@@ -596,7 +596,7 @@ class Referrals(MethodView):
     @referrals_bp.arguments(s.ReferralQuery, location="query")
     @referrals_bp.response(200, s.ReferralPage)
     def get(self, args):
-        """Referrals in scope; for a bank's token, the bank's queue (oldest waiting first)."""
+        """Rujukan dalam wewenang; untuk token bank, antrean bank itu (terlama dulu)."""
         filters = referrals.QueueFilter(
             status=ReferralStatus(args["status"]) if args["status"] else None,
             kecamatan_code=args["kecamatan"] or None,
@@ -608,7 +608,7 @@ class Referrals(MethodView):
     @referrals_bp.arguments(s.ReferralIn)
     @referrals_bp.response(201, s.ReferralOut)
     def post(self, body):
-        """Draft a referral for an individual or a group; gates are checked live."""
+        """Buat draf rujukan perorangan atau kelompok; syarat diperiksa langsung."""
         data = referrals.ReferralData(
             applicant_type=ApplicantType(body["applicant_type"]),
             scheme_id=body["scheme_id"],
@@ -635,7 +635,7 @@ class Referrals(MethodView):
 class ReferralItem(MethodView):
     @referrals_bp.response(200, s.ReferralOut)
     def get(self, referral_id):
-        """One referral with its member lines, gate results and loans."""
+        """Satu rujukan dengan baris anggota, hasil syarat dan pinjamannya."""
         return referral_out(_referral(referral_id))
 
 
@@ -645,9 +645,9 @@ class ReferralTransitions(MethodView):
     @referrals_bp.arguments(s.TransitionIn)
     @referrals_bp.response(200, s.ReferralOut)
     def post(self, body, referral_id):
-        """Take one step: submit, review, request_info, answer, approve (with terms), reject
-        (with a reason code), disburse (a line per member) or withdraw. A stale ``version``
-        answers 409; a step the role or state does not allow answers 422."""
+        """Satu langkah: submit, review, request_info, answer, approve (dengan syarat), reject
+        (dengan kode alasan), disburse (satu baris per anggota) atau withdraw. ``version`` lama
+        dijawab 409; langkah yang tidak diizinkan peran atau status dijawab 422."""
         referral = _referral(referral_id)
         data = referrals.TransitionInput(
             action=Action(body["action"]),
@@ -678,7 +678,7 @@ class Loans(MethodView):
     @loans_bp.arguments(s.LoanQuery, location="query")
     @loans_bp.response(200, s.LoanPage)
     def get(self, args):
-        """Loans in scope with their latest collectability; ``only=npl|arrears`` to filter."""
+        """Pinjaman dalam wewenang dan kolektibilitas terakhirnya; saring ``only=npl|arrears``."""
         items, meta = page_of(referrals.loans_query(g.user, args["only"]), args)
         return {"items": [loan_out(x) for x in items], "meta": meta}
 
@@ -689,8 +689,8 @@ class Repayments(MethodView):
     @loans_bp.arguments(s.RepaymentsIn)
     @loans_bp.response(200, s.RepaymentsOut)
     def put(self, body):
-        """Upsert monthly collectability and outstanding of the bank's loans, row by row: good
-        rows are saved, each bad row is reported with why."""
+        """Simpan kolektibilitas dan sisa pokok bulanan pinjaman bank, baris per baris: baris
+        yang benar disimpan, setiap baris yang salah dilaporkan beserta alasannya."""
         results, saved = [], 0
         accounts = {" ".join(r["account_number"].split()) for r in body["reports"]}
         loans = {
@@ -756,8 +756,8 @@ class Absorption(MethodView):
     @reports_bp.arguments(s.MonthQuery, location="query")
     @reports_bp.response(200, s.AbsorptionOut)
     def get(self, args):
-        """The monthly absorption report: the same figures as the PDF and XLSX (a closed month
-        from its frozen snapshot)."""
+        """Laporan serapan bulanan: angka yang sama dengan PDF dan XLSX (bulan yang sudah
+        ditutup dari salinan bekunya)."""
         from harkat.reports import services as reports
 
         try:
