@@ -210,6 +210,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from harkat.api.cli import tokens_cli
     from harkat.auth.cli import users_cli
+    from harkat.backup.cli import backup_cli
     from harkat.demo.cli import demo_cli
     from harkat.reference.cli import seed_cli
     from harkat.registration.cli import import_cli
@@ -217,6 +218,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(report_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(demo_cli)

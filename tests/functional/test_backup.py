@@ -1,0 +1,103 @@
+"""Backup and restore: a fresh instance restored from a backup has the same rows, the same
+money and the same files, checked by the restore itself and again here."""
+
+from __future__ import annotations
+
+import hashlib
+import tarfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from harkat import create_app
+from harkat.auth.models import Role
+from harkat.extensions import db
+from harkat.referrals.models import Loan, ReferralDocument
+from harkat.referrals.transitions import ReferralStatus
+from tests.conftest import BACKEND
+
+MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
+
+
+@pytest.fixture
+def fresh_database_url(database_url, tmp_path):
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    url = make_url(database_url)
+    name = f"{url.database}_restore"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _facts(app) -> dict:
+    with app.app_context():
+        upload = Path(app.config["UPLOAD_DIR"])
+        return {
+            "loans": db.session.scalar(sa.select(sa.func.count()).select_from(Loan)),
+            "money": db.session.scalar(sa.select(sa.func.sum(Loan.amount))),
+            "files": {
+                d.path: hashlib.sha256((upload / d.path).read_bytes()).hexdigest()
+                for d in db.session.scalars(sa.select(ReferralDocument))
+            },
+        }
+
+
+def test_backup_restores_into_a_fresh_instance(
+    app, runner, tmp_path, create_user, ready_entrepreneur, make_referral, fresh_database_url
+):
+    facilitator_id, _ = create_user(Role.FACILITATOR)
+    officer_id, _ = create_user(Role.BANK_OFFICER)
+    make_referral(
+        facilitator_id,
+        ready_entrepreneur(facilitator_id),
+        status=ReferralStatus.DISBURSED,
+        officer_id=officer_id,
+    )
+    before = _facts(app)
+    assert before["loans"] == 1 and len(before["files"]) == 4
+
+    target = tmp_path / "cadangan.tar.gz"
+    result = runner.invoke(args=["backup", "create", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "4 berkas unggahan" in result.output
+    with tarfile.open(target) as archive:
+        names = archive.getnames()
+    assert "manifest.json" in names and any(n.startswith("uploads/referrals/") for n in names)
+    again = runner.invoke(args=["backup", "create", str(target)])
+    assert again.exit_code != 0 and "sudah ada" in again.output
+
+    instance = tmp_path / "fresh"
+    fresh = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "DATABASE_URL": fresh_database_url,
+            "SECRET_KEY": "x",
+        }
+    )
+    with fresh.app_context():
+        upgrade(directory=MIGRATIONS)
+    restored = fresh.test_cli_runner().invoke(args=["backup", "restore", str(target), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert "jumlah uang dan checksum cocok" in restored.output
+    assert _facts(fresh) == before
+    with fresh.app_context():
+        db.engine.dispose()
+
+
+def test_restore_refuses_something_that_is_not_a_backup(runner, tmp_path):
+    bogus = tmp_path / "bukan.tar.gz"
+    with tarfile.open(bogus, "w:gz"):
+        pass
+    result = runner.invoke(args=["backup", "restore", str(bogus), "--yes"])
+    assert result.exit_code != 0 and "bukan cadangan HARKAT" in result.output
