@@ -61,6 +61,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     # Never write bound values (NIKs, names, amounts) into logs when a statement fails.
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "hide_parameters": True,
+        # A connection dropped while the database restarted is replaced, not handed out.
+        "pool_pre_ping": True,
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
     if app.config["PROXY_COUNT"]:

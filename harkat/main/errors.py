@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from harkat.extensions import db
@@ -52,6 +52,24 @@ def init_errorhandlers(app: Flask) -> None:
         if error.code is None or request.endpoint in ("static", "bootstrap.static"):
             return error
         return _render(error.code)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):
+        """The database does not answer: say so plainly (503); the next request tries again."""
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.remove()
+        app.logger.error("Database unavailable on %s %s: %s", request.method, request.path,
+                         error.__class__.__name__)
+        if request.path.startswith("/api/"):
+            from harkat.api.core import error_body
+
+            return error_body(503, "Basis data sedang tidak dapat dihubungi; coba lagi sebentar.",
+                              code="unavailable"), 503, {"Retry-After": "30"}
+        # A page of its own: the usual layout would ask the database who is signed in.
+        return render_template("errors/unavailable.html"), 503, {"Retry-After": "30"}
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
