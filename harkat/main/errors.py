@@ -61,13 +61,24 @@ def init_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         except DBAPIError:
             db.session.remove()
-        app.logger.error("Database unavailable on %s %s: %s", request.method, request.path,
-                         error.__class__.__name__)
+        app.logger.error(
+            "Database unavailable on %s %s: %s",
+            request.method,
+            request.path,
+            error.__class__.__name__,
+        )
         if request.path.startswith("/api/"):
             from harkat.api.core import error_body
 
-            return error_body(503, "Basis data sedang tidak dapat dihubungi; coba lagi sebentar.",
-                              code="unavailable"), 503, {"Retry-After": "30"}
+            return (
+                error_body(
+                    503,
+                    "Basis data sedang tidak dapat dihubungi; coba lagi sebentar.",
+                    code="unavailable",
+                ),
+                503,
+                {"Retry-After": "30"},
+            )
         # A page of its own: the usual layout would ask the database who is signed in.
         return render_template("errors/unavailable.html"), 503, {"Retry-After": "30"}
 
