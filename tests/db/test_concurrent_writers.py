@@ -63,3 +63,48 @@ def test_a_page_that_only_reads_does_not_block_a_writer(app):
         db.session.rollback()
         db.session.remove()
     assert written and written[0] < 5
+
+
+def test_twenty_concurrent_writers_through_the_api_all_succeed(app, create_user):
+    """Twenty clients register entrepreneurs at the same moment: every request is answered 201,
+    none with "database is locked" (each also writes its rate-limit counter and audit rows)."""
+    from harkat.api import tokens
+    from harkat.auth.models import Role, User
+    from harkat.registration.models import Entrepreneur
+    from tests.fixtures.registration import valid_nik
+
+    user_id, _ = create_user(Role.FACILITATOR)
+    with app.app_context():
+        _, secret = tokens.create_token(
+            db.session, db.session.get(User, user_id), "Beban", db.session.get(User, user_id)
+        )
+        db.session.commit()
+    app.config["API_RATE_LIMIT_PER_MINUTE"] = 10_000
+    niks = [valid_nik() for _ in range(20)]
+    statuses: list[int] = []
+    start = threading.Barrier(20)
+
+    def writer(nik: str) -> None:
+        client = app.test_client()
+        start.wait()
+        response = client.post(
+            "/api/v1/entrepreneurs",
+            json={
+                "nik": nik,
+                "full_name": "Penulis Serentak",
+                "birth_place": "Jambi",
+                "kelurahan_code": "15.71.01.1001",
+                "address": "Jl. Serentak 1",
+            },
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=writer, args=(nik,)) for nik in niks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * 20
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entrepreneur)) == 20

@@ -1,0 +1,22 @@
+"""gunicorn settings for HARKAT behind a reverse proxy (see README, "Deploying on PostgreSQL").
+
+Start with: gunicorn -c deploy/gunicorn.conf.py 'harkat:create_app()'
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("HARKAT_BIND", "127.0.0.1:8000")
+# Two workers per core plus one; HARKAT keeps nothing a worker needs in process memory.
+workers = int(os.environ.get("HARKAT_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = 2
+# Report PDFs and imports can take a few seconds; anything longer is stuck.
+timeout = 60
+graceful_timeout = 30
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+forwarded_allow_ips = "127.0.0.1"
+accesslog = "-"
+errorlog = "-"
