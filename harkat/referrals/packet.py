@@ -28,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from harkat import pdf
 from harkat.core.dates import format_date, format_datetime, to_local
 from harkat.core.money import format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
@@ -35,14 +36,12 @@ from harkat.core.phone import format_phone
 from harkat.referrals.gates import GateResult
 from harkat.referrals.loans import Schedule, terbilang
 from harkat.referrals.models import Referral, ReferralDocument
-from harkat.registration.documents import CITY, OFFICE
 from harkat.registration.models import Business, Entrepreneur
 from harkat.screening.documents import rate_text
 from harkat.screening.models import Screening
 from harkat.training.models import Enrolment
 
-GREY = colors.HexColor("#f1f3f5")
-LINE = colors.HexColor("#adb5bd")
+LINE = pdf.LINE
 
 
 @dataclass
@@ -108,8 +107,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _esc(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_esc = pdf.escape
 
 
 class QrCode(Flowable):
@@ -132,22 +130,6 @@ class QrCode(Flowable):
         renderPDF.draw(drawing, self.canv, 0, 0)
 
 
-def _letterhead(styles, width: float) -> list:
-    return [
-        Paragraph(CITY, styles["head"]),
-        Paragraph(OFFICE, styles["head"]),
-        Paragraph("Program BANK HARKAT · Kota Jambi Bahagia", styles["sub"]),
-        Spacer(1, 2 * mm),
-        Table(
-            [[""]],
-            colWidths=[width],
-            rowHeights=[1],
-            style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)],
-        ),
-        Spacer(1, 3 * mm),
-    ]
-
-
 def _pairs(rows: list[tuple[str, str]], styles, width: float) -> Table:
     data = [
         [Paragraph(_esc(k), styles["cellb"]), Paragraph(_esc(v), styles["cell"])] for k, v in rows
@@ -166,48 +148,8 @@ def _pairs(rows: list[tuple[str, str]], styles, width: float) -> Table:
     return table
 
 
-def _grid(
-    header: list[str],
-    rows: list[list[str]],
-    widths: list[float],
-    styles,
-    right: tuple[int, ...] = (),
-) -> Table:
-    data = [[Paragraph(_esc(h), styles["cellb"]) for h in header]]
-    for row in rows:
-        data.append(
-            [
-                Paragraph(_esc(v), ParagraphStyle("r", parent=styles["cell"], alignment=2))
-                if i in right
-                else Paragraph(_esc(v), styles["cell"])
-                for i, v in enumerate(row)
-            ]
-        )
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), GREY),
-                ("GRID", (0, 0), (-1, -1), 0.25, LINE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
-    return table
-
-
-def _footer(reference: str):
-    def draw(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(18 * mm, 10 * mm, reference)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Halaman {doc.page}")
-        canvas.restoreState()
-
-    return draw
+def _grid(header, rows, widths, styles, right=()):
+    return pdf.grid(header, rows, widths, right)
 
 
 def _address(e: Entrepreneur, bank_copy: bool) -> str:
@@ -253,7 +195,7 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
     sent_on = to_local(r.submitted_at).date() if r.submitted_at else to_local(printed_at).date()
     total = r.requested_amount
     kind = "kelompok " + r.group.name if r.group else "perorangan"
-    story: list = _letterhead(styles, width)
+    story: list = pdf.letterhead(width)
     story += [
         _pairs(
             [
@@ -593,5 +535,5 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
         )
     )
     reference = f"HARKAT · {r.number} · {copy_label} · dicetak {format_datetime(printed_at)}"
-    doc.build(story, onFirstPage=_footer(reference), onLaterPages=_footer(reference))
+    doc.build(story, onFirstPage=pdf.footer(reference), onLaterPages=pdf.footer(reference))
     return buffer.getvalue()

@@ -20,18 +20,15 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
-    TableStyle,
 )
 
+from harkat import pdf
 from harkat.core.money import format_rupiah
 from harkat.core.spreadsheet import neutralise
-from harkat.registration.documents import CITY, OFFICE
 
 GREEN = colors.HexColor("#0b5e3c")
 LIGHT = colors.HexColor("#cfe3d8")
-GREY = colors.HexColor("#f1f3f5")
-LINE = colors.HexColor("#adb5bd")
+LINE = pdf.LINE
 
 PIPELINE_LABELS = {
     "submitted": "Diajukan, belum ditelaah",
@@ -356,29 +353,11 @@ def _styles():
     }
 
 
-def _esc(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_esc = pdf.escape
 
 
 def _table(styles, header, rows, widths, right=()):
-    data = [[Paragraph(_esc(h), styles["cellb"]) for h in header]]
-    data += [
-        [Paragraph(_esc(v), styles["cellr" if i in right else "cell"]) for i, v in enumerate(r)]
-        for r in rows
-    ]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), GREY),
-                ("GRID", (0, 0), (-1, -1), 0.25, LINE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
-    return table
+    return pdf.grid(header, rows, widths, right)
 
 
 def bar_drawing(rows: list[tuple[str, int]], width: float) -> Drawing:
@@ -462,17 +441,7 @@ def to_pdf(figures: dict) -> bytes:
         else f"Angka sementara, dihitung {figures['generated_at'][:16].replace('T', ' ')} WIB"
     )
     story = [
-        Paragraph(CITY, styles["head"]),
-        Paragraph(OFFICE, styles["head"]),
-        Paragraph("Program BANK HARKAT · Kota Jambi Bahagia", styles["sub"]),
-        Spacer(1, 2 * mm),
-        Table(
-            [[""]],
-            colWidths=[w],
-            rowHeights=[1],
-            style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)],
-        ),
-        Spacer(1, 3 * mm),
+        *pdf.letterhead(w),
         Paragraph(
             f"LAPORAN SERAPAN DANA BANK HARKAT — {_esc(figures['month_label']).upper()}",
             styles["title"],
@@ -674,16 +643,11 @@ def to_pdf(figures: dict) -> bytes:
         )
     )
     reference = f"HARKAT · Laporan serapan {figures['month']}"
-
-    def footer(canvas, document):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(16 * mm, 9 * mm, reference)
-        canvas.drawRightString(A4[0] - 16 * mm, 9 * mm, f"Halaman {document.page}")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(
+        story,
+        onFirstPage=pdf.footer(reference, 16 * mm),
+        onLaterPages=pdf.footer(reference, 16 * mm),
+    )
     return buffer.getvalue()
 
 
@@ -728,16 +692,7 @@ def performance_pdf(year: int, frame: pd.DataFrame, through) -> bytes:
         for r in frame.to_dict("records")
     ]
     story = [
-        Paragraph(CITY, styles["head"]),
-        Paragraph(OFFICE, styles["head"]),
-        Spacer(1, 2 * mm),
-        Table(
-            [[""]],
-            colWidths=[w],
-            rowHeights=[1],
-            style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)],
-        ),
-        Spacer(1, 3 * mm),
+        *pdf.letterhead(w, "Program BANK HARKAT dan BALIKAT · Kota Jambi Bahagia"),
         Paragraph(f"REALISASI PERJANJIAN KINERJA (SAKIP) TAHUN {year}", styles["title"]),
         Paragraph(
             f"Program BANK HARKAT dan BALIKAT · dihitung s.d. {through.isoformat()}", styles["sub"]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from harkat.audit import services as audit
 from harkat.auth.models import Role, User
-from harkat.core.dates import JAKARTA, local_day_bounds, to_local
+from harkat.core.dates import JAKARTA, MONTHS, local_day_bounds, to_local
 from harkat.database import utcnow
 from harkat.errors import StopValidation
 from harkat.reference.models import Bank, Kecamatan, Kelurahan
@@ -70,24 +70,8 @@ def month_bounds(first: date) -> tuple[date, date, datetime, datetime]:
     return first, last, local_day_bounds(first)[0], local_day_bounds(following)[0]
 
 
-MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
 def month_label(first: date) -> str:
-    return f"{MONTHS_ID[first.month - 1]} {first.year}"
+    return f"{MONTHS[first.month - 1]} {first.year}"
 
 
 # --------------------------------------------------------------------------- fund

@@ -1,0 +1,91 @@
+"""Pieces every HARKAT PDF shares (reportlab): the city letterhead, a grid table with a grey
+header row, and the footer with a reference and page numbers."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+CITY = "PEMERINTAH KOTA JAMBI"
+OFFICE = "DINAS KOPERASI DAN USAHA MIKRO, KECIL DAN MENENGAH"
+GREY = colors.HexColor("#f1f3f5")
+LINE = colors.HexColor("#adb5bd")
+
+
+def escape(text: object) -> str:
+    """Text for a reportlab Paragraph (which reads a little XML)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def base_styles() -> dict[str, ParagraphStyle]:
+    normal = getSampleStyleSheet()["Normal"]
+    return {
+        "head": ParagraphStyle(
+            "head", parent=normal, fontName="Helvetica-Bold", fontSize=11, alignment=1, leading=14
+        ),
+        "sub": ParagraphStyle("sub", parent=normal, fontSize=8.5, alignment=1, leading=11),
+        "cell": ParagraphStyle("cell", parent=normal, fontSize=8.5, leading=10.5),
+        "cellr": ParagraphStyle("cellr", parent=normal, fontSize=8.5, leading=10.5, alignment=2),
+        "cellb": ParagraphStyle(
+            "cellb", parent=normal, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5
+        ),
+    }
+
+
+def letterhead(width: float, subtitle: str = "Program BANK HARKAT · Kota Jambi Bahagia") -> list:
+    """The city and office names, a subtitle and a rule across the page."""
+    styles = base_styles()
+    return [
+        Paragraph(CITY, styles["head"]),
+        Paragraph(OFFICE, styles["head"]),
+        Paragraph(escape(subtitle), styles["sub"]),
+        Spacer(1, 2 * mm),
+        Table(
+            [[""]],
+            colWidths=[width],
+            rowHeights=[1],
+            style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)],
+        ),
+        Spacer(1, 3 * mm),
+    ]
+
+
+def grid(header: list[str], rows: list[list], widths: list, right: tuple[int, ...] = ()) -> Table:
+    """A bordered table with a grey header row repeated on every page; ``right`` aligns columns
+    (numbers) to the right."""
+    styles = base_styles()
+    data = [[Paragraph(escape(h), styles["cellb"]) for h in header]]
+    data += [
+        [Paragraph(escape(v), styles["cellr" if i in right else "cell"]) for i, v in enumerate(r)]
+        for r in rows
+    ]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), GREY),
+                ("GRID", (0, 0), (-1, -1), 0.25, LINE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def footer(reference: str, margin: float = 18 * mm):
+    """An ``onPage`` callback printing ``reference`` and "Halaman N" at the foot of each page."""
+
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(margin, 10 * mm, reference)
+        canvas.drawRightString(A4[0] - margin, 10 * mm, f"Halaman {doc.page}")
+        canvas.restoreState()
+
+    return draw
