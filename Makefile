@@ -43,7 +43,10 @@ test: lint
 
 # Speed at scale: the monthly report at 100k entrepreneurs (ENTREPRENEURS=… to change).
 ENTREPRENEURS ?= 100000
+BENCH_DIR ?= /tmp/harkat-bench-$(ENTREPRENEURS)
 bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[deploy]'
+	$(BIN)/python benchmarks/pages.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
 	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS)
 
 clean:
