@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app harkat
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench load clean
 
 # Reinstall when the declared dependencies change.
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -48,6 +48,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[deploy]'
 	$(BIN)/python benchmarks/pages.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
 	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS)
+
+# 50 concurrent users for three minutes through gunicorn; fails on any error.
+load: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[deploy]'
+	$(BIN)/python benchmarks/load.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -17,9 +17,7 @@ import argparse
 import io
 import os
 import platform
-import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,36 +28,7 @@ import requests
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PASSWORD, ROOT, prepare, timed
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def login(base: str, username: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base}/auth/login")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text) or re.search(
-        r'name="csrf_token" value="([^"]+)"', page.text
-    )
-    response = session.post(
-        f"{base}/auth/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)},
-        allow_redirects=False,
-    )
-    assert response.status_code == 302, response.text[:300]
-    return session
-
-
-def csrf(session: requests.Session, url: str) -> str:
-    page = session.get(url)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text) or re.search(
-        r'name="csrf_token" value="([^"]+)"', page.text
-    )
-    return match.group(1)
+from common import ROOT, csrf_of, free_port, login, prepare, timed
 
 
 def rss_mb(pid: int) -> float:
@@ -145,7 +114,7 @@ def main() -> None:
             return call
 
         def search(text):
-            token = csrf(facilitator, f"{base}/pelaku-usaha")
+            token = csrf_of(facilitator.get(f"{base}/pelaku-usaha").text)
 
             def call():
                 response = facilitator.post(
