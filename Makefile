@@ -47,7 +47,7 @@ BENCH_DIR ?= /tmp/harkat-bench-$(ENTREPRENEURS)
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[deploy]'
 	$(BIN)/python benchmarks/pages.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
-	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS)
+	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
 
 # 50 concurrent users for three minutes through gunicorn; fails on any error.
 load: $(VENV)/.installed

@@ -14,24 +14,14 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
-import tempfile
-import time
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
-
-def _timed(function, runs: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples), p95
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import prepare, timed
 
 
 def main() -> None:
@@ -40,35 +30,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--reuse", default="", help="an instance folder from an earlier run")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from harkat import create_app
     from harkat.core.dates import JAKARTA
     from harkat.extensions import db
-    from harkat.reference.services import seed_reference
     from harkat.referrals.models import Loan
     from harkat.reports import documents, services
 
-    instance = Path(tempfile.mkdtemp(prefix="harkat-bench-"))
-    url = args.database_url or f"sqlite:///{instance / 'bench.sqlite3'}"
-    app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            db.session.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))
-        seed_reference(db.session)
-        db.session.commit()
-        from harkat.demo.generator import seed_demo
+    env = prepare(args.entrepreneurs, args.seed, args.database_url, args.reuse)
+    url, seeded = env["url"], env["seeded"]
+    with env["app"].app_context():
+        from harkat.registration.models import Entrepreneur
 
-        started = time.perf_counter()
-        result = seed_demo(
-            db.session, args.entrepreneurs, args.seed, upload_dir=str(instance / "uploads")
-        )
-        db.session.commit()
-        seeded = time.perf_counter() - started
+        people = db.session.scalar(sa.select(sa.func.count()).select_from(Entrepreneur))
+        loans = db.session.scalar(sa.select(sa.func.count()).select_from(Loan))
         month = db.session.scalar(sa.select(sa.func.max(Loan.disbursed_on))).replace(day=1)
         first, last, _, _ = services.month_bounds(month)
 
@@ -80,11 +56,11 @@ def main() -> None:
             ).one()
 
         figures = services.absorption_report(db.session, month)
-        rows = [("SQL floor (sum of the month)", *_timed(floor, args.runs))]
+        rows = [("SQL floor (sum of the month)", *timed(floor, args.runs))]
         rows.append(
             (
                 "report as JSON (compute + serialise)",
-                *_timed(
+                *timed(
                     lambda: documents.to_json(services.absorption_report(db.session, month)),
                     args.runs,
                 ),
@@ -94,7 +70,7 @@ def main() -> None:
             rows.append(
                 (
                     f"report as {fmt.upper()} (compute + render)",
-                    *_timed(
+                    *timed(
                         lambda fmt=fmt: documents.render(
                             services.absorption_report(db.session, month), fmt
                         ),
@@ -108,11 +84,10 @@ def main() -> None:
             f"machine: {platform.node()} · {platform.processor() or platform.machine()} · "
             f"Python {platform.python_version()} · {backend}"
         )
+        seeding = f"seeded in {seeded:.0f} s" if seeded else "reused instance"
         print(
-            f"data: {result.entrepreneurs:,} entrepreneurs, {result.referrals:,} referrals, "
-            f"{result.loans:,} loans, {result.loan_reports:,} repayment reports "
-            f"(seeded in {seeded:.0f} s); month {figures['month']}, "
-            f"{figures['month_disbursed']['count']} disbursements"
+            f"data: {people:,} entrepreneurs, {loans:,} loans ({seeding}); month "
+            f"{figures['month']}, {figures['month_disbursed']['count']} disbursements"
         )
         floor_median = rows[0][1]
         print(f"{'measure':42} {'p50 (ms)':>9} {'p95 (ms)':>9} {'× floor':>8}")
