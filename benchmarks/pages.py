@@ -17,8 +17,6 @@ import argparse
 import io
 import os
 import platform
-import signal
-import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -28,7 +26,7 @@ import requests
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, csrf_of, free_port, login, prepare, timed
+from common import Server, csrf_of, login, prepare, timed
 
 
 def rss_mb(pid: int) -> float:
@@ -69,38 +67,8 @@ def main() -> None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Entrepreneur))
         db.engine.dispose()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server_env = dict(
-        os.environ,
-        HARKAT_BIND=f"127.0.0.1:{port}",
-        HARKAT_WORKERS="2",
-        HARKAT_DATABASE_URL=url,
-        HARKAT_INSTANCE_PATH=str(instance),
-        HARKAT_SECRET_KEY="bench-secret",  # noqa: S106 - a throwaway benchmark instance
-    )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(  # noqa: S603 - our own server for the benchmark
-        [
-            str(gunicorn),
-            "-c",
-            str(ROOT / "deploy/gunicorn.conf.py"),
-            "--access-logfile",
-            "/dev/null",
-            "harkat:create_app()",
-        ],
-        env=server_env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=5).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
+    with Server(instance, url, workers=2) as server:
+        base = server.base
         facilitator = login(base, "bench.fasilitator")
         admin = login(base, "bench.admin")
         bank = login(base, "bench.bank")
@@ -165,12 +133,7 @@ def main() -> None:
             call()  # warm up
             runs = args.runs if kind != "report" else max(5, args.runs // 4)
             results.append((label, *timed(call, runs)))
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-        workers = [int(p) for p in children.read_text().split()] if children.exists() else []
-        memory = max((rss_mb(pid) for pid in workers), default=0.0)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        memory = max((rss_mb(pid) for pid in server.worker_pids()), default=0.0)
 
     import_seconds, read_seconds = bench_import(app)
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
