@@ -54,35 +54,53 @@ def main() -> None:
         db.engine.dispose()
 
     timings: list[float] = []
+    by_kind: dict[str, list[float]] = {}
     errors: list[str] = []
     lock = threading.Lock()
     stop = time.monotonic() + args.seconds
     serial = iter(range(1, 10_000_000))
 
-    def record(started: float, response: requests.Response, expected=(200,)) -> None:
+    def record(kind: str, started: float, send, expected=(200,)) -> None:
+        """Time one request; a refused connection or an unexpected status is an error."""
+        try:
+            response = send()
+        except requests.RequestException as error:
+            with lock:
+                errors.append(f"{kind}: {error.__class__.__name__}")
+            return
         elapsed = time.perf_counter() - started
         with lock:
             timings.append(elapsed)
+            by_kind.setdefault(kind, []).append(elapsed)
             if response.status_code not in expected:
-                errors.append(f"{response.request.method} {response.url} → {response.status_code}")
+                errors.append(
+                    f"{kind}: {response.request.method} {response.url} → {response.status_code}"
+                )
 
     def reader(base: str, username: str, paths) -> None:
         session = login(base, username)
         while time.monotonic() < stop:
             path = random.choice(paths)()
             started = time.perf_counter()
-            record(started, session.get(base + path))
+            record(
+                f"GET {path.split('?')[0].rstrip('0123456789')}",
+                started,
+                lambda path=path: session.get(base + path),
+            )
 
     def searcher(base: str) -> None:
         session = login(base, "bench.fasilitator")
         token = csrf_of(session.get(f"{base}/pelaku-usaha").text)
         while time.monotonic() < stop:
             started = time.perf_counter()
-            response = session.post(
-                f"{base}/pelaku-usaha/cari",
-                data={"q": random.choice(["siti", "budi", "ani", "rahmat"]), "csrf_token": token},
+            query = random.choice(["siti", "budi", "ani", "rahmat"])
+            record(
+                "POST /pelaku-usaha/cari",
+                started,
+                lambda query=query: session.post(
+                    f"{base}/pelaku-usaha/cari", data={"q": query, "csrf_token": token}
+                ),
             )
-            record(started, response)
 
     def writer(base: str) -> None:
         session = requests.Session()
@@ -92,18 +110,20 @@ def main() -> None:
                 number = next(serial)
             born = date(1950, 1, 1) + timedelta(days=number % 20000)
             nik = make_nik("15.71.01", born, Gender.FEMALE, 9000 + number // 20000)
+            body = {
+                "nik": nik,
+                "full_name": f"Uji Beban {number}",
+                "birth_place": "Jambi",
+                "kelurahan_code": "15.71.01.1001",
+                "address": "Jl. Beban 1",
+            }
             started = time.perf_counter()
-            response = session.post(
-                f"{base}/api/v1/entrepreneurs",
-                json={
-                    "nik": nik,
-                    "full_name": f"Uji Beban {number}",
-                    "birth_place": "Jambi",
-                    "kelurahan_code": "15.71.01.1001",
-                    "address": "Jl. Beban 1",
-                },
-            )
-            record(started, response, expected=(201, 409))  # 409: NIK already in the demo data
+            record(
+                "POST /api/v1/entrepreneurs",
+                started,
+                lambda body=body: session.post(f"{base}/api/v1/entrepreneurs", json=body),
+                expected=(201, 409),
+            )  # 409: the NIK is already in the demo data
 
     with Server(env["instance"], env["url"], workers=args.workers) as server:
         base = server.base
@@ -147,6 +167,12 @@ def main() -> None:
         f"latency: p50 {statistics.median(timings) * 1000:.0f} ms · p95 {p95 * 1000:.0f} ms · "
         f"max {timings[-1] * 1000:.0f} ms"
     )
+    for kind, values in sorted(by_kind.items()):
+        values.sort()
+        print(
+            f"  {kind:32} n={len(values):6} p50 {statistics.median(values) * 1000:6.0f} ms · "
+            f"p95 {values[int(0.95 * (len(values) - 1))] * 1000:6.0f} ms"
+        )
     for line in errors[:20]:
         print("  " + line)
     if errors:
