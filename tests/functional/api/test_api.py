@@ -385,3 +385,61 @@ def test_tokens_page_shows_the_secret_once_and_revokes(app, client, login_as):
         ).status_code
         == 401
     )
+
+
+def test_groups_create_list_read_update(client, api_token):
+    _, headers = api_token(Role.FACILITATOR)
+    created = client.post(
+        "/api/v1/groups",
+        json={
+            "name": "KUB Tempe Sejahtera",
+            "kelurahan_code": "15.71.01.1001",
+            "formed_on": "2026-03-01",
+            "decree_number": "12/SK/KEL/2026",
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.json
+    group = created.json
+    assert group["kecamatan_code"] == "15.71.01" and group["members"] == []
+    listed = client.get("/api/v1/groups?q=tempe", headers=headers).json
+    assert listed["meta"]["total"] == 1 and listed["items"][0]["id"] == group["id"]
+    url = f"/api/v1/groups/{group['id']}"
+    renamed = client.patch(
+        url, json={"version": group["version"], "name": "KUB Tempe Maju"}, headers=headers
+    )
+    assert renamed.status_code == 200 and renamed.json["name"] == "KUB Tempe Maju"
+    stale = client.patch(
+        url, json={"version": group["version"], "name": "KUB Lama"}, headers=headers
+    )
+    assert stale.status_code == 409
+    short = client.post(
+        "/api/v1/groups", json={"name": "AB", "kelurahan_code": "15.71.01.1001"}, headers=headers
+    )
+    assert short.status_code == 422 and "name" in short.json["error"]["fields"]
+    outside = client.post(
+        "/api/v1/groups",
+        json={"name": "KUB Luar", "kelurahan_code": "15.71.02.1002"},
+        headers=headers,
+    )
+    assert outside.status_code == 422
+    assert "kecamatan tugas" in outside.json["error"]["fields"]["kelurahan_code"][0]
+    _, other = api_token(Role.FACILITATOR, kecamatan_codes=("15.71.02",))
+    assert client.get(url, headers=other).status_code == 404
+    assert (
+        client.patch(url, json={"version": 2, "name": "Diambil"}, headers=other).status_code == 404
+    )
+
+
+def test_admin_creates_a_token_for_another_user(app, client, login_as, create_user):
+    user_id, username = create_user(Role.BANK_OFFICER)
+    login_as(Role.ADMIN)
+    page = client.post(
+        f"/admin/pengguna/{user_id}/token", data={"name": "Sistem inti Bank 9"}
+    ).get_data(as_text=True)
+    assert "Salin token ini sekarang" in page and username in page
+    secret = page.split('<code class="user-select-all fs-6">')[1].split("</code>")[0]
+    me = client.get("/api/v1/referrals", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == 200  # acts as the bank officer: the bank's (empty) queue
+    with app.app_context():
+        assert db.session.scalar(sa.select(ApiToken.user_id)) == user_id
