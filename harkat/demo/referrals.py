@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
+from harkat.demo import id_span
 from harkat.reference.models import ApplicantType, Bank, Scheme
 from harkat.referrals.gates import DocumentKind, Gate
 from harkat.referrals.loans import schedule
@@ -149,7 +150,7 @@ def seed_referral_demo(
     )
     latest = (
         sa.select(Screening.entrepreneur_id, sa.func.max(Screening.id).label("id"))
-        .where(Screening.entrepreneur_id.in_(entrepreneur_ids))
+        .where(id_span(Screening.entrepreneur_id, entrepreneur_ids))
         .group_by(Screening.entrepreneur_id)
         .subquery()
     )

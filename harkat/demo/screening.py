@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from harkat.core.dates import JAKARTA
+from harkat.demo import id_span
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import CaseEvent, Entrepreneur
 from harkat.screening.engine import Debt, Frequency, Household, LenderType, Thresholds, screen
@@ -143,7 +144,7 @@ def seed_screening_demo(session: Session, entrepreneur_ids: list[int], seed: int
     now = datetime.now(UTC)
     people = session.execute(
         sa.select(Entrepreneur.id, Entrepreneur.stage, Entrepreneur.facilitator_id).where(
-            Entrepreneur.id.in_(entrepreneur_ids), Entrepreneur.stage.in_(SCREENED_STAGES)
+            id_span(Entrepreneur.id, entrepreneur_ids), Entrepreneur.stage.in_(SCREENED_STAGES)
         )
     ).all()
     screening_id = (session.scalar(sa.select(sa.func.max(Screening.id))) or 0) + 1

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from harkat.core.dates import JAKARTA
+from harkat.demo import id_span
 from harkat.incubation.domain import IncubationStage, MilestoneKind
 from harkat.incubation.models import Incubation, MentoringVisit, Milestone
 from harkat.reference.models import Course
@@ -93,7 +94,7 @@ def seed_training_demo(
             Entrepreneur.stage,
             Entrepreneur.facilitator_id,
         ).where(
-            Entrepreneur.id.in_(entrepreneur_ids),
+            id_span(Entrepreneur.id, entrepreneur_ids),
             Entrepreneur.stage.in_(
                 AFTER_GRADUATION | {JourneyStage.IN_TRAINING, JourneyStage.DROPPED_OUT}
             ),
