@@ -484,6 +484,9 @@ def seed_demo(
         actor=audit.Actor(actor.id, actor.username) if actor else None,
     )
     session.flush()
+    # Fresh statistics after a bulk load: without them PostgreSQL plans the entrepreneur list
+    # as a full sort on disk (95 ms) instead of an index scan (17 ms) at 100k cases.
+    session.execute(sa.text("ANALYZE"))
     return result
 
 
