@@ -483,8 +483,10 @@ def to_pdf(figures: dict) -> bytes:
     )
     if forecast["full_by"]:
         text += f"Dengan laju ini pagu habis terserap pada {forecast['full_by']}. "
+    elif forecast["months_to_full"]:
+        text += "Dengan laju ini pagu baru habis terserap lebih dari 100 tahun lagi. "
     else:
-        text += "Dengan laju ini pagu tidak akan habis terserap. "
+        text += "Belum ada penyaluran, jadi belum ada laju untuk diproyeksikan. "
     if forecast["target_percent"] is not None:
         text += (
             f"Target serapan {pct(forecast['target_percent'])} pada {forecast['target_by']}; "
