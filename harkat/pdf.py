@@ -11,6 +11,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 CITY = "PEMERINTAH KOTA JAMBI"
 OFFICE = "DINAS KOPERASI DAN USAHA MIKRO, KECIL DAN MENENGAH"
+GREEN = colors.HexColor("#0b5e3c")
 GREY = colors.HexColor("#f1f3f5")
 LINE = colors.HexColor("#adb5bd")
 
@@ -21,6 +22,7 @@ def escape(text: object) -> str:
 
 
 def base_styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of HARKAT's documents, by role (head, title, h2, body, cell …)."""
     normal = getSampleStyleSheet()["Normal"]
     return {
         "head": ParagraphStyle(
@@ -32,6 +34,36 @@ def base_styles() -> dict[str, ParagraphStyle]:
         "cellb": ParagraphStyle(
             "cellb", parent=normal, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5
         ),
+        "title": ParagraphStyle(
+            "title",
+            parent=normal,
+            fontName="Helvetica-Bold",
+            fontSize=12,
+            leading=15,
+            spaceBefore=2,
+            spaceAfter=4,
+        ),
+        "title_center": ParagraphStyle(
+            "title_center",
+            parent=normal,
+            fontName="Helvetica-Bold",
+            fontSize=13,
+            leading=16,
+            alignment=1,
+            spaceAfter=4,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=normal,
+            fontName="Helvetica-Bold",
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=7,
+            spaceAfter=3,
+            textColor=GREEN,
+        ),
+        "body": ParagraphStyle("body", parent=normal, fontSize=9.5, leading=13),
+        "small": ParagraphStyle("small", parent=normal, fontSize=7.5, leading=9.5),
     }
 
 

@@ -45,6 +45,7 @@ FIELD_MESSAGES = {
     "Invalid input type.": "Jenis data tidak sesuai.",
     "Not a valid list.": "Harus daftar (array).",
     "Invalid value.": "Nilai tidak valid.",
+    "Invalid JSON body.": "Isi permintaan bukan JSON yang sah.",
 }
 
 

@@ -13,9 +13,7 @@ from datetime import datetime
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -71,40 +69,7 @@ class PacketData:
     signatory_title: str
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    sheet = getSampleStyleSheet()
-    normal = sheet["Normal"]
-    return {
-        "head": ParagraphStyle(
-            "head", parent=normal, fontName="Helvetica-Bold", fontSize=11, alignment=1, leading=14
-        ),
-        "sub": ParagraphStyle("sub", parent=normal, fontSize=8.5, alignment=1, leading=11),
-        "title": ParagraphStyle(
-            "title",
-            parent=normal,
-            fontName="Helvetica-Bold",
-            fontSize=12,
-            leading=15,
-            spaceBefore=2,
-            spaceAfter=4,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=normal,
-            fontName="Helvetica-Bold",
-            fontSize=10.5,
-            leading=13,
-            spaceBefore=6,
-            spaceAfter=3,
-            textColor=colors.HexColor("#0b5e3c"),
-        ),
-        "body": ParagraphStyle("body", parent=normal, fontSize=9.5, leading=13.5),
-        "cell": ParagraphStyle("cell", parent=normal, fontSize=8.5, leading=10.5),
-        "cellb": ParagraphStyle(
-            "cellb", parent=normal, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5
-        ),
-        "small": ParagraphStyle("small", parent=normal, fontSize=7.5, leading=9.5),
-    }
+_styles = pdf.base_styles
 
 
 _esc = pdf.escape

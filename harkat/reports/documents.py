@@ -13,7 +13,6 @@ import pandas as pd
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
@@ -317,40 +316,7 @@ def to_xlsx(figures: dict) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
-def _styles():
-    sheet = getSampleStyleSheet()
-    normal = sheet["Normal"]
-    return {
-        "head": ParagraphStyle(
-            "head", parent=normal, fontName="Helvetica-Bold", fontSize=11, alignment=1, leading=14
-        ),
-        "sub": ParagraphStyle("sub", parent=normal, fontSize=8.5, alignment=1, leading=11),
-        "title": ParagraphStyle(
-            "title",
-            parent=normal,
-            fontName="Helvetica-Bold",
-            fontSize=13,
-            leading=16,
-            alignment=1,
-            spaceAfter=4,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=normal,
-            fontName="Helvetica-Bold",
-            fontSize=10.5,
-            leading=13,
-            spaceBefore=8,
-            spaceAfter=3,
-            textColor=GREEN,
-        ),
-        "body": ParagraphStyle("body", parent=normal, fontSize=9, leading=12),
-        "cell": ParagraphStyle("cell", parent=normal, fontSize=8, leading=10),
-        "cellr": ParagraphStyle("cellr", parent=normal, fontSize=8, leading=10, alignment=2),
-        "cellb": ParagraphStyle(
-            "cellb", parent=normal, fontName="Helvetica-Bold", fontSize=8, leading=10
-        ),
-    }
+_styles = pdf.base_styles
 
 
 _esc = pdf.escape
@@ -444,7 +410,7 @@ def to_pdf(figures: dict) -> bytes:
         *pdf.letterhead(w),
         Paragraph(
             f"LAPORAN SERAPAN DANA BANK HARKAT — {_esc(figures['month_label']).upper()}",
-            styles["title"],
+            styles["title_center"],
         ),
         Paragraph(_esc(status), styles["sub"]),
         Spacer(1, 3 * mm),
@@ -695,7 +661,7 @@ def performance_pdf(year: int, frame: pd.DataFrame, through) -> bytes:
     ]
     story = [
         *pdf.letterhead(w, "Program BANK HARKAT dan BALIKAT · Kota Jambi Bahagia"),
-        Paragraph(f"REALISASI PERJANJIAN KINERJA (SAKIP) TAHUN {year}", styles["title"]),
+        Paragraph(f"REALISASI PERJANJIAN KINERJA (SAKIP) TAHUN {year}", styles["title_center"]),
         Paragraph(
             f"Program BANK HARKAT dan BALIKAT · dihitung s.d. {through.isoformat()}", styles["sub"]
         ),
