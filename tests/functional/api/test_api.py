@@ -443,3 +443,47 @@ def test_admin_creates_a_token_for_another_user(app, client, login_as, create_us
     assert me.status_code == 200  # acts as the bank officer: the bank's (empty) queue
     with app.app_context():
         assert db.session.scalar(sa.select(ApiToken.user_id)) == user_id
+
+
+def test_transitions_ask_answer_reject_and_withdraw_over_the_api(
+    client, api_token, ready_entrepreneur, make_referral
+):
+    facilitator_id, city = api_token(Role.FACILITATOR)
+    _, bank = api_token(Role.BANK_OFFICER)
+
+    def step(referral_id, headers, action, **extra):
+        version = client.get(f"/api/v1/referrals/{referral_id}", headers=headers).json["version"]
+        return client.post(
+            f"/api/v1/referrals/{referral_id}/transitions",
+            json={"action": action, "version": version, **extra},
+            headers=headers,
+        )
+
+    asked = make_referral(
+        facilitator_id,
+        ready_entrepreneur(facilitator_id, full_name="Ani"),
+        status=ReferralStatus.SUBMITTED,
+    )
+    no_note = step(asked, bank, "request_info")
+    assert no_note.status_code == 422 and "note" in no_note.json["error"]["fields"]
+    assert step(asked, bank, "request_info", note="Mohon SKU terbaru.").json["status"] == (
+        "needs_info"
+    )
+    assert step(asked, city, "answer", note="SKU terbaru terlampir.").json["status"] == "in_review"
+    no_reason = step(asked, bank, "reject")
+    assert no_reason.status_code == 422 and "reason_code" in no_reason.json["error"]["fields"]
+    rejected = step(asked, bank, "reject", reason_code="kapasitas", note="Omzet turun")
+    assert rejected.json["status"] == "rejected"
+    assert rejected.json["rejection_code"] == "kapasitas"
+
+    withdrawn = make_referral(
+        facilitator_id,
+        ready_entrepreneur(facilitator_id, full_name="Budi"),
+        status=ReferralStatus.SUBMITTED,
+    )
+    assert step(withdrawn, bank, "withdraw", note="Bukan wewenang bank").status_code == 422
+    done = step(withdrawn, city, "withdraw", note="Pelaku usaha menunda pengajuan.")
+    assert done.status_code == 200 and done.json["status"] == "withdrawn"
+    assert client.get(f"/api/v1/referrals/{withdrawn}", headers=bank).json["status"] == (
+        "withdrawn"
+    )
