@@ -34,7 +34,7 @@ def prepare(entrepreneurs: int, seed: int, database_url: str = "", reuse: str = 
     from harkat import create_app
     from harkat.auth import services as auth
     from harkat.auth.models import Role, User
-    from harkat.demo.generator import seed_demo
+    from harkat.demo.generator import seed_demo, tidy_after_bulk_load
     from harkat.extensions import db
     from harkat.reference.services import seed_reference
 
@@ -55,6 +55,7 @@ def prepare(entrepreneurs: int, seed: int, database_url: str = "", reuse: str = 
             started = time.perf_counter()
             seed_demo(db.session, entrepreneurs, seed, upload_dir=str(instance / "uploads"))
             db.session.commit()
+            tidy_after_bulk_load(db.engine)
             seeded = time.perf_counter() - started
         for username, role, extra in (
             ("bench.admin", Role.ADMIN, {}),

@@ -154,6 +154,11 @@ def main() -> None:
         f"{read_seconds * 1000:.0f} ms"
     )
     print(f"largest worker RSS after the run: {memory:.0f} MB")
+    print(
+        "monthly report: money computed on every request; the funnel is reused for "
+        f"{app.config['REPORT_FUNNEL_CACHE_MINUTES']} min after the warm-up request computed it "
+        "(its live cost: benchmarks/report_generation.py)"
+    )
 
 
 def bench_import(app) -> tuple[float, float]:

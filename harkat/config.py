@@ -46,6 +46,9 @@ BOOTSTRAP_BOOTSWATCH_THEME = None
 
 #: Rows per page in long lists.
 PAGE_SIZE = 25
+#: How long an open month's report reuses its funnel (the case-by-case part) before
+#: computing it again; money figures are always live. 0 computes it on every view.
+REPORT_FUNNEL_CACHE_MINUTES = 15
 
 #: Who signs BALIKAT certificates: set the name of the head of office in instance/config.py.
 CERTIFICATE_SIGNATORY_NAME = "Kepala Dinas Koperasi dan UMKM"

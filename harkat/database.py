@@ -107,7 +107,7 @@ def _tune_sqlite(dbapi_connection, connection_record):
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _wants_write_lock() -> bool:
+def wants_write_lock() -> bool:
     """Whether this transaction should take SQLite's write lock up front.
 
     Pages that only read (GET) begin DEFERRED: WAL lets them read beside a writer. Everything
@@ -124,4 +124,15 @@ def _wants_write_lock() -> bool:
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+def include_object(dialect_name: str):
+    """For Alembic's comparisons: leave out what the models create only on another backend
+    (``Index(...).ddl_if(dialect=...)``), so SQLite does not miss PostgreSQL's trigram index."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+        return not (type_ == "index" and not reflected and only_on and only_on != dialect_name)
+
+    return include

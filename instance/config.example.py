@@ -35,6 +35,9 @@ wins over this file. Defaults live in ``harkat/config.py``.
 # Rows per page in long lists.
 # PAGE_SIZE = 25
 
+# Minutes an open month's report reuses its funnel (money is always live); 0 = always recompute.
+# REPORT_FUNNEL_CACHE_MINUTES = 15
+
 # Who signs BALIKAT certificates, and the public address printed in their QR codes.
 # CERTIFICATE_SIGNATORY_NAME = "Dr. H. Nama Kepala Dinas, S.E., M.M."
 # CERTIFICATE_SIGNATORY_TITLE = "Kepala Dinas Koperasi dan UMKM Kota Jambi"

@@ -56,6 +56,8 @@ def _base_config(instance: Path, url: str) -> dict:
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
+        # Reports show what the test just stored; tests of the cache set their own minutes.
+        "REPORT_FUNNEL_CACHE_MINUTES": 0,
     }
 
 

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from harkat.audit.services import set_actor
-from harkat.demo.generator import seed_demo
+from harkat.demo.generator import seed_demo, tidy_after_bulk_load
 from harkat.extensions import db
 
 demo_cli = AppGroup("demo", help="Data contoh untuk demo dan uji beban.")
@@ -37,6 +37,7 @@ def seed_command(count: int, seed: int):
     started = time.perf_counter()
     result = seed_demo(db.session, count, seed, upload_dir=current_app.config["UPLOAD_DIR"])
     db.session.commit()
+    tidy_after_bulk_load(db.engine)
     seconds = time.perf_counter() - started
     click.echo(
         f"Data demo dibuat dalam {seconds:.1f} detik: {result.entrepreneurs} pelaku usaha, "

@@ -484,10 +484,23 @@ def seed_demo(
         actor=audit.Actor(actor.id, actor.username) if actor else None,
     )
     session.flush()
-    # Fresh statistics after a bulk load: without them PostgreSQL plans the entrepreneur list
-    # as a full sort on disk (95 ms) instead of an index scan (17 ms) at 100k cases.
-    session.execute(sa.text("ANALYZE"))
     return result
+
+
+def tidy_after_bulk_load(engine: sa.Engine) -> None:
+    """Refresh the planner's statistics (and on PostgreSQL the visibility map) after a seed.
+
+    Run after the commit. Without statistics PostgreSQL plans the entrepreneur list as a full
+    sort on disk (95 ms instead of 17 ms at 100k cases); without ``VACUUM`` its index-only scans
+    still visit every heap page, so counting 1,000,000 cases took 120 ms instead of 50 ms.
+    Autovacuum gets there too, but only some minutes later.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 GROUP_WORDS = [

@@ -205,3 +205,14 @@ def forecast(
         result["projected_percent_at_target"] = percent(projected, ceiling)
         result["on_track"] = Decimal(projected) * 100 >= target_percent * ceiling
     return result
+
+
+def funnel_note(figures: dict) -> str | None:
+    """Say when the funnel was computed, if earlier than the rest of an open month's report."""
+    at = figures.get("funnel_computed_at")
+    if figures.get("closed") or not at or at[:16] == figures["generated_at"][:16]:
+        return None
+    return (
+        f"Corong dan waktu tempuh dihitung {at[:16].replace('T', ' ')} WIB; "
+        "angka dana selalu terkini."
+    )

@@ -24,6 +24,7 @@ from reportlab.platypus import (
 from harkat import pdf
 from harkat.core.money import format_rupiah
 from harkat.core.spreadsheet import neutralise
+from harkat.reports import absorption as calc
 
 GREEN = colors.HexColor("#0b5e3c")
 LIGHT = colors.HexColor("#cfe3d8")
@@ -495,6 +496,8 @@ def to_pdf(figures: dict) -> bytes:
         )
     )
     story.append(Paragraph("Corong perjalanan UMKM (kumulatif)", styles["h2"]))
+    if note := calc.funnel_note(figures):
+        story.append(Paragraph(_esc(note), styles["small"]))
     story.append(
         _table(
             styles,

@@ -36,6 +36,22 @@ class FundAllocation(TimestampMixin, db.Model):
     bank: Mapped[Bank] = relationship()
 
 
+class FunnelCache(db.Model):
+    """The funnel and its median days of an open month, as last computed.
+
+    The funnel follows every case from registration to loan; at a million cases it takes
+    seconds, so an open month's report reuses it for ``REPORT_FUNNEL_CACHE_MINUTES`` (money
+    figures are always live). Closing a month computes it afresh.
+    """
+
+    __tablename__ = "report_funnel_cache"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime]
+    funnel: Mapped[list] = mapped_column(JSON)
+    medians: Mapped[list] = mapped_column(JSON)
+
+
 class MonthClosing(db.Model):
     """A closed month: the report's figures and files frozen, with their hashes.
 

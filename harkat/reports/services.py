@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from harkat.audit import services as audit
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA, MONTHS, local_day_bounds, to_local
-from harkat.database import utcnow
+from harkat.database import utcnow, wants_write_lock
 from harkat.errors import StopValidation
 from harkat.reference.models import Bank, Kecamatan, Kelurahan
 from harkat.referrals.models import (
@@ -34,7 +34,14 @@ from harkat.referrals.models import (
 from harkat.referrals.transitions import ReferralStatus
 from harkat.registration.models import Business, Entrepreneur
 from harkat.reports import absorption as calc
-from harkat.reports.models import FundAllocation, Indicator, Metric, MonthClosing, MonthClosingFile
+from harkat.reports.models import (
+    FundAllocation,
+    FunnelCache,
+    Indicator,
+    Metric,
+    MonthClosing,
+    MonthClosingFile,
+)
 from harkat.screening.models import Screening
 from harkat.settings.services import get_number
 from harkat.training.domain import TrainingResult
@@ -484,8 +491,48 @@ def _adjustments(session: Session, start: datetime, cutoff: datetime, first: dat
     }
 
 
-def absorption_report(session: Session, month: date, generated_at: datetime | None = None) -> dict:
-    """Compute the monthly absorption report for ``month`` (its first day) from live data."""
+def funnel_cache_minutes() -> int:
+    from flask import current_app, has_app_context
+
+    return int(current_app.config["REPORT_FUNNEL_CACHE_MINUTES"]) if has_app_context() else 0
+
+
+def _funnel_of_month(
+    session: Session, first: date, last: date, cutoff: datetime, now: datetime, fresh: bool
+) -> tuple[list[dict], list[dict], datetime]:
+    """The month's funnel and medians: reused while younger than the cache setting, else
+    computed and stored (in a transaction of its own, so a report page stays read-only)."""
+    minutes = 0 if fresh else funnel_cache_minutes()
+    if minutes > 0:
+        cached = session.get(FunnelCache, first)
+        if cached is not None and now - cached.computed_at < timedelta(minutes=minutes):
+            return cached.funnel, cached.medians, cached.computed_at
+    funnel, medians = _funnel(session, last, cutoff)
+    if minutes > 0 and not wants_write_lock():
+        # Only pages that read store it: their own transaction never takes a write lock, and
+        # a form post or the CLI (which may hold SQLite's write lock) simply computes.
+        table = FunnelCache.__table__
+        try:
+            with session.get_bind().engine.begin() as connection:
+                connection.execute(table.delete().where(table.c.month == first))
+                connection.execute(
+                    table.insert().values(
+                        month=first, computed_at=now, funnel=funnel, medians=medians
+                    )
+                )
+        except sa.exc.IntegrityError:
+            pass  # another worker stored the same figures a moment ago
+    return funnel, medians, now
+
+
+def absorption_report(
+    session: Session, month: date, generated_at: datetime | None = None, fresh: bool = False
+) -> dict:
+    """Compute the monthly absorption report for ``month`` (its first day) from live data.
+
+    Money is always computed live; the funnel may come from :class:`FunnelCache` unless
+    ``fresh``.
+    """
     first, last, start, cutoff = month_bounds(month)
     following = calc.add_months(first, 1)
     generated_at = generated_at or utcnow()
@@ -557,7 +604,7 @@ def absorption_report(session: Session, month: date, generated_at: datetime | No
                 "target_cumulative": target,
             }
         )
-    funnel, medians = _funnel(session, last, cutoff)
+    funnel, medians, funnel_at = _funnel_of_month(session, first, last, cutoff, generated_at, fresh)
     target_percent = (
         Decimal(absorption_target.annual_target) / 100 if absorption_target is not None else None
     )
@@ -592,6 +639,7 @@ def absorption_report(session: Session, month: date, generated_at: datetime | No
         },
         "breakdowns": calc.breakdowns(loans, first, last),
         "funnel": funnel,
+        "funnel_computed_at": funnel_at.astimezone(JAKARTA).isoformat(timespec="seconds"),
         "median_days": medians,
         "rejections": _rejections(session, start, cutoff),
         "screening": _screening_findings(session, first, following),
@@ -669,7 +717,7 @@ def close_month(session: Session, month: date, actor: User, render, now: datetim
         )
     if closing_of(session, month) is not None:
         raise StopValidation({"month": [f"{month_label(month)} sudah ditutup."]})
-    figures = absorption_report(session, month, now)
+    figures = absorption_report(session, month, now, fresh=True)
     figures["closed"] = {
         "at": now.astimezone(JAKARTA).isoformat(timespec="seconds"),
         "by": actor.full_name,

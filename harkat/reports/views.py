@@ -115,6 +115,7 @@ def absorption():
         close_form=CloseMonthForm(month=calc.month_key(month)),
         reopen_form=ReopenMonthForm(month=calc.month_key(month)),
         pipeline_labels=documents.PIPELINE_LABELS,
+        funnel_note=calc.funnel_note(figures),
     )
 
 

@@ -28,6 +28,8 @@ class Screening(db.Model):
     __table_args__ = (
         sa.Index("ix_screenings_entrepreneur_on", "entrepreneur_id", "screened_on"),
         sa.Index("ix_screenings_valid_until", "valid_until"),
+        # The monthly report's screening findings pick one month's screenings.
+        sa.Index("ix_screenings_screened_on", "screened_on", "entrepreneur_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

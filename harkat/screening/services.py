@@ -367,23 +367,23 @@ def aggregates(session: Session, start: date, end: date) -> dict:
         .group_by(Entrepreneur.kecamatan_code, month)
         .order_by(Entrepreneur.kecamatan_code, month)
     ).all()
-    high_cost = session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(ScreeningDebt.outstanding), 0))
-        .join(base, base.c.id == ScreeningDebt.screening_id)
-        .where(ScreeningDebt.is_high_cost)
-    )
-    bands = []
-    for low, high, label in RATE_BANDS:
+
+    # The debts of those screenings in one pass: the high-cost outstanding and the rate bands.
+    def band(low: Decimal, high: Decimal | None):
         condition = ScreeningDebt.nominal_rate_percent >= low
         if high is not None:
             condition = sa.and_(condition, ScreeningDebt.nominal_rate_percent < high)
-        count = session.scalar(
-            sa.select(sa.func.count())
-            .select_from(ScreeningDebt)
-            .join(base, base.c.id == ScreeningDebt.screening_id)
-            .where(condition)
-        )
-        bands.append((label, count))
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    high_cost, *counts = session.execute(
+        sa.select(
+            sa.func.coalesce(
+                sa.func.sum(sa.case((ScreeningDebt.is_high_cost, ScreeningDebt.outstanding))), 0
+            ),
+            *(band(low, high) for low, high, _ in RATE_BANDS),
+        ).join(base, base.c.id == ScreeningDebt.screening_id)
+    ).one()
+    bands = [(label, int(n)) for (_, _, label), n in zip(RATE_BANDS, counts, strict=True)]
     return {
         "by_kecamatan_month": [
             {

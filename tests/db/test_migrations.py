@@ -11,6 +11,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
 
 from harkat import create_app
+from harkat.database import include_object
 from harkat.extensions import db
 from tests.conftest import BACKEND
 
@@ -59,7 +60,12 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         assert set(db.metadata.tables) <= _tables(migrated_app)
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "compare_server_default": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "compare_server_default": True,
+                    "include_object": include_object(connection.dialect.name),
+                },
             )
             drift = compare_metadata(context, db.metadata)
         assert drift == [], f"models and migrations differ: {drift}"
