@@ -25,7 +25,7 @@ from harkat.audit import services as audit
 from harkat.auth.access import current_actor, public, roles
 from harkat.auth.models import Role
 from harkat.core import uploads
-from harkat.database import utcnow
+from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
@@ -809,10 +809,8 @@ def index():
     )
     if filters.min_age_days is not None and not 0 < filters.min_age_days <= 3650:
         filters.min_age_days = None
-    page = db.paginate(
-        services.queue_query(user, filters),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+    page = lean_paginate(
+        db.session, services.queue_query(user, filters), per_page=current_app.config["PAGE_SIZE"]
     )
     now = utcnow()
     kecamatan = db.session.scalars(sa.select(Kecamatan).order_by(Kecamatan.name)).all()

@@ -30,7 +30,7 @@ from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
-from harkat.database import utcnow
+from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
@@ -126,11 +126,10 @@ def index():
     hide_from_bank_officers()
     user = current_actor()
     filters = _filters()
-    page = db.paginate(
+    page = lean_paginate(
+        db.session,
         services.search_entrepreneurs(user, filters),
         per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-        count=True,
     )
     groups = services.group_of(db.session, [e.id for e in page.items])
     kecamatan = db.session.scalars(

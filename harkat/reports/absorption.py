@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -162,6 +162,29 @@ def median_of(days: Iterable[int]) -> tuple[int | None, int]:
     if not kept:
         return None, 0
     return int(Decimal(statistics.median(kept)).quantize(Decimal(1), ROUND_HALF_UP)), len(kept)
+
+
+def median_of_counts(histogram: Mapping[int, int]) -> tuple[int | None, int]:
+    """:func:`median_of` for gaps given as ``{gap: how many cases}`` (from a SQL ``GROUP BY``)."""
+    kept = sorted((gap, n) for gap, n in histogram.items() if gap is not None and gap >= 0 and n)
+    total = sum(n for _, n in kept)
+    if not total:
+        return None, 0
+
+    def value_at(position: int) -> int:  # 0-based position in the sorted expansion
+        seen = 0
+        for gap, n in kept:
+            seen += n
+            if position < seen:
+                return gap
+        raise IndexError(position)
+
+    middle = total // 2
+    if total % 2:
+        median = Decimal(value_at(middle))
+    else:
+        median = (Decimal(value_at(middle - 1)) + Decimal(value_at(middle))) / 2
+    return int(median.quantize(Decimal(1), ROUND_HALF_UP)), total
 
 
 def forecast(

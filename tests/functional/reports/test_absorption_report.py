@@ -276,3 +276,24 @@ def test_bad_months_answer_404(client, login_as):
     assert client.get("/laporan/serapan?bulan=2026-13").status_code == 404
     assert client.get("/laporan/serapan/abc.pdf").status_code == 404
     assert client.get("/laporan/serapan/2026-01.exe").status_code == 404
+
+
+def test_an_open_month_pipeline_equals_the_one_rebuilt_from_the_log(app, place):
+    """While a month runs its pipeline is read from each referral's status; rebuilt from the
+    transition log at a moment after the last move, it must come out the same."""
+    from datetime import timedelta
+
+    now = services.utcnow()
+    for name, status in (
+        ("Siti Aminah", ReferralStatus.SUBMITTED),
+        ("Budi Santoso", ReferralStatus.NEEDS_INFO),
+        ("Dewi Lestari", ReferralStatus.APPROVED),
+        ("Rahmat Hidayat", ReferralStatus.DISBURSED),
+    ):
+        place(name, status, now - timedelta(days=2), disbursed_on=(now - timedelta(days=1)).date())
+    with app.app_context():
+        live = services._status_at(db.session, services.utcnow() + timedelta(days=30))
+        rebuilt = services._status_at(db.session, services.utcnow() - timedelta(microseconds=1))
+        assert live == rebuilt
+        assert live[ReferralStatus.NEEDS_INFO] == (1, 5_000_000)
+        assert live[ReferralStatus.DISBURSED][0] == 1

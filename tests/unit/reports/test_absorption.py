@@ -6,6 +6,9 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from harkat.reports import absorption as calc
 from harkat.reports import charts
 
@@ -126,3 +129,19 @@ def test_charts_are_valid_svg_and_escape_labels():
         assert root.tag.endswith("svg")
     assert "Pasar &lt;Jambi&gt; &amp; Co" in charts.bars([("Pasar <Jambi> & Co", 1)])
     assert "12,50%" in charts.gauge(12.5)
+
+
+@given(st.lists(st.integers(min_value=-5, max_value=400), max_size=60))
+def test_median_of_counts_equals_the_median_of_the_expanded_gaps(days):
+    histogram: dict[int, int] = {}
+    for day in days:
+        histogram[day] = histogram.get(day, 0) + 1
+    assert calc.median_of_counts(histogram) == calc.median_of(days)
+
+
+def test_median_of_counts_by_hand():
+    assert calc.median_of_counts({}) == (None, 0)
+    assert calc.median_of_counts({-3: 4}) == (None, 0)  # back-dated entries only
+    assert calc.median_of_counts({2: 1, 5: 1}) == (4, 2)  # 3.5 rounds half up
+    assert calc.median_of_counts({1: 3, 10: 1}) == (1, 4)
+    assert calc.median_of_counts({0: 2, 7: 3, None: 9}) == (7, 5)  # no earlier stage: left out
