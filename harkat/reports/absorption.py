@@ -236,6 +236,6 @@ def funnel_note(figures: dict) -> str | None:
     if figures.get("closed") or not at or at[:16] == figures["generated_at"][:16]:
         return None
     return (
-        f"Corong dan waktu tempuh dihitung {at[:16].replace('T', ' ')} WIB; "
+        f"Corong, waktu tempuh dan hasil skrining dihitung {at[:16].replace('T', ' ')} WIB; "
         "angka dana selalu terkini."
     )

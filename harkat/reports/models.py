@@ -37,11 +37,12 @@ class FundAllocation(TimestampMixin, db.Model):
 
 
 class FunnelCache(db.Model):
-    """The funnel and its median days of an open month, as last computed.
+    """The figures of an open month about people — the funnel, its median days and the
+    screening findings — as last computed.
 
     The funnel follows every case from registration to loan; at a million cases it takes
-    seconds, so an open month's report reuses it for ``REPORT_FUNNEL_CACHE_MINUTES`` (money
-    figures are always live). Closing a month computes it afresh.
+    seconds, so an open month's report reuses these for ``REPORT_FUNNEL_CACHE_MINUTES`` (money
+    figures are always live). Closing a month computes them afresh.
     """
 
     __tablename__ = "report_funnel_cache"
@@ -50,6 +51,7 @@ class FunnelCache(db.Model):
     computed_at: Mapped[datetime]
     funnel: Mapped[list] = mapped_column(JSON)
     medians: Mapped[list] = mapped_column(JSON)
+    screening: Mapped[dict] = mapped_column(JSON)
 
 
 class MonthClosing(db.Model):

@@ -560,17 +560,35 @@ def funnel_cache_minutes() -> int:
     return int(current_app.config["REPORT_FUNNEL_CACHE_MINUTES"]) if has_app_context() else 0
 
 
-def _funnel_of_month(
-    session: Session, first: date, last: date, cutoff: datetime, now: datetime, fresh: bool
-) -> tuple[list[dict], list[dict], datetime]:
-    """The month's funnel and medians: reused while younger than the cache setting, else
-    computed and stored (in a transaction of its own, so a report page stays read-only)."""
+def _case_figures(
+    session: Session,
+    first: date,
+    last: date,
+    following: date,
+    cutoff: datetime,
+    now: datetime,
+    fresh: bool,
+) -> dict:
+    """The month's figures about people rather than money — the funnel, its median days and
+    the screening findings: reused while younger than the cache setting, else computed and
+    stored (in a transaction of its own, so a report page stays read-only)."""
     minutes = 0 if fresh else funnel_cache_minutes()
     if minutes > 0:
         cached = session.get(FunnelCache, first)
         if cached is not None and now - cached.computed_at < timedelta(minutes=minutes):
-            return cached.funnel, cached.medians, cached.computed_at
+            return {
+                "funnel": cached.funnel,
+                "medians": cached.medians,
+                "screening": cached.screening,
+                "computed_at": cached.computed_at,
+            }
     funnel, medians = _funnel(session, last, cutoff)
+    figures = {
+        "funnel": funnel,
+        "medians": medians,
+        "screening": _screening_findings(session, first, following),
+        "computed_at": now,
+    }
     if minutes > 0 and not wants_write_lock():
         # Only pages that read store it: their own transaction never takes a write lock, and
         # a form post or the CLI (which may hold SQLite's write lock) simply computes.
@@ -578,14 +596,10 @@ def _funnel_of_month(
         try:
             with session.get_bind().engine.begin() as connection:
                 connection.execute(table.delete().where(table.c.month == first))
-                connection.execute(
-                    table.insert().values(
-                        month=first, computed_at=now, funnel=funnel, medians=medians
-                    )
-                )
+                connection.execute(table.insert().values(month=first, **figures))
         except sa.exc.IntegrityError:
             pass  # another worker stored the same figures a moment ago
-    return funnel, medians, now
+    return figures
 
 
 def absorption_report(
@@ -593,8 +607,8 @@ def absorption_report(
 ) -> dict:
     """Compute the monthly absorption report for ``month`` (its first day) from live data.
 
-    Money is always computed live; the funnel may come from :class:`FunnelCache` unless
-    ``fresh``.
+    Money is always computed live; the funnel and the screening findings may come from
+    :class:`FunnelCache` unless ``fresh``.
     """
     first, last, start, cutoff = month_bounds(month)
     following = calc.add_months(first, 1)
@@ -667,7 +681,7 @@ def absorption_report(
                 "target_cumulative": target,
             }
         )
-    funnel, medians, funnel_at = _funnel_of_month(session, first, last, cutoff, generated_at, fresh)
+    cases = _case_figures(session, first, last, following, cutoff, generated_at, fresh)
     target_percent = (
         Decimal(absorption_target.annual_target) / 100 if absorption_target is not None else None
     )
@@ -701,11 +715,13 @@ def absorption_report(
             "approved": stood(ReferralStatus.APPROVED),
         },
         "breakdowns": calc.breakdowns(loans, first, last),
-        "funnel": funnel,
-        "funnel_computed_at": funnel_at.astimezone(JAKARTA).isoformat(timespec="seconds"),
-        "median_days": medians,
+        "funnel": cases["funnel"],
+        "funnel_computed_at": cases["computed_at"]
+        .astimezone(JAKARTA)
+        .isoformat(timespec="seconds"),
+        "median_days": cases["medians"],
         "rejections": _rejections(session, start, cutoff),
-        "screening": _screening_findings(session, first, following),
+        "screening": cases["screening"],
         "repayment": _repayment(session, first, last),
         "forecast": calc.forecast(
             first,

@@ -26,6 +26,7 @@ def upgrade():
         sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("funnel", JSON, nullable=False),
         sa.Column("medians", JSON, nullable=False),
+        sa.Column("screening", JSON, nullable=False),
         sa.PrimaryKeyConstraint("month", name=op.f("pk_report_funnel_cache")),
     )
     op.create_index(

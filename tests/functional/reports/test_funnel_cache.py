@@ -65,7 +65,10 @@ def test_the_funnel_is_reused_then_refreshed_while_money_stays_live(app, client,
         )
         db.session.commit()
     page = client.get("/laporan/serapan?bulan=2026-01").get_data(as_text=True)
-    assert "Corong dan waktu tempuh dihitung" in page and "angka dana selalu terkini" in page
+    assert (
+        "Corong, waktu tempuh dan hasil skrining dihitung" in page
+        and "angka dana selalu terkini" in page
+    )
     assert "Rp7.000.000" in page
 
     # Older than the setting: computed again and stored again.
@@ -80,3 +83,4 @@ def test_the_funnel_is_reused_then_refreshed_while_money_stays_live(app, client,
         stored = db.session.get(FunnelCache, month)
         assert services.utcnow() - stored.computed_at < timedelta(minutes=1)
         assert [row["count"] for row in stored.funnel] == [row["count"] for row in again["funnel"]]
+        assert stored.screening == again["screening"]
