@@ -41,18 +41,22 @@ test: lint
 		echo "== PostgreSQL skipped: HARKAT_TEST_DATABASE_URL is not set =="; \
 	fi
 
-# Speed at scale: the monthly report at 100k entrepreneurs (ENTREPRENEURS=… to change).
+# Speed at scale: pages, downloads, the monthly report and an import at 100k entrepreneurs
+# (ENTREPRENEURS=… to change) on SQLite, or on PostgreSQL with
+# BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/harkat_bench (a scratch database:
+# it is emptied and seeded on the first run, reused after).
 ENTREPRENEURS ?= 100000
-BENCH_DIR ?= /tmp/harkat-bench-$(ENTREPRENEURS)
+BENCH_DIR ?= /tmp/harkat-bench-$(ENTREPRENEURS)$(if $(BENCH_DATABASE_URL),-pg)
+BENCH_DB := $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[deploy]'
-	$(BIN)/python benchmarks/pages.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
-	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
+	$(BIN)/python benchmarks/pages.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR) $(BENCH_DB)
+	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR) $(BENCH_DB)
 
 # 50 concurrent users for three minutes through gunicorn; fails on any error.
 load: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[deploy]'
-	$(BIN)/python benchmarks/load.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR)
+	$(BIN)/python benchmarks/load.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR) $(BENCH_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

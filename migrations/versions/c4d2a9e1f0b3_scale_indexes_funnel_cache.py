@@ -1,4 +1,5 @@
-"""scale: name trigram index (PostgreSQL), screenings by date, the report's funnel cache
+"""scale: indexes for a million cases (name trigrams on PostgreSQL, screenings by date, stages,
+referral waits) and the report's cache of an open month's people figures
 
 Revision ID: c4d2a9e1f0b3
 Revises: efe8acd53e6a
@@ -32,6 +33,22 @@ def upgrade():
     op.create_index(
         "ix_screenings_screened_on", "screenings", ["screened_on", "entrepreneur_id"], unique=False
     )
+    op.drop_index("ix_entrepreneurs_stage", table_name="entrepreneurs")
+    op.create_index(
+        "ix_entrepreneurs_kecamatan_stage",
+        "entrepreneurs",
+        ["kecamatan_code", "stage"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_entrepreneurs_stage_updated", "entrepreneurs", ["stage", "updated_at"], unique=False
+    )
+    op.create_index(
+        "ix_referrals_status_submitted", "referrals", ["status", "submitted_at"], unique=False
+    )
+    op.create_index(
+        "ix_referrals_status_last_action", "referrals", ["status", "last_action_at"], unique=False
+    )
     if op.get_bind().dialect.name == "postgresql":
         # pg_trgm ships with PostgreSQL and is a trusted extension: the database owner may
         # create it without superuser rights.
@@ -49,5 +66,10 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_entrepreneurs_search_name_trgm", table_name="entrepreneurs")
+    op.drop_index("ix_referrals_status_last_action", table_name="referrals")
+    op.drop_index("ix_referrals_status_submitted", table_name="referrals")
+    op.drop_index("ix_entrepreneurs_stage_updated", table_name="entrepreneurs")
+    op.drop_index("ix_entrepreneurs_kecamatan_stage", table_name="entrepreneurs")
+    op.create_index("ix_entrepreneurs_stage", "entrepreneurs", ["stage"], unique=False)
     op.drop_index("ix_screenings_screened_on", table_name="screenings")
     op.drop_table("report_funnel_cache")
