@@ -201,6 +201,14 @@ def test_rescreening_keeps_history_and_expiring_ones_become_tasks(
     assert "KUNING" in detail and "HIJAU" in detail
     home = _text(client.get("/"))
     assert "skrining kedaluwarsa atau segera kedaluwarsa (1)" in home and "Siti Aminah" in home
+    # Only the newest screening counts: an old one that ran out is no task once redone.
+    with app.app_context():
+        rows = services.history(db.session, someone)
+        rows[0].valid_until = date.today() - timedelta(days=30)  # noqa: DTZ011
+        rows[-1].valid_until = date.today() + timedelta(days=200)  # noqa: DTZ011
+        db.session.commit()
+    home = _text(client.get("/"))
+    assert "skrining kedaluwarsa atau segera kedaluwarsa (0)" in home
 
 
 def test_aggregates_for_the_monthly_report(app, client, login_as, create_entrepreneur):
