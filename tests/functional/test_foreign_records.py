@@ -4,6 +4,8 @@ where the role never belongs), and no list, export or report download shows a fo
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from harkat.api import tokens
@@ -87,6 +89,24 @@ def _url(rule, ids):
     return rule.build({name: ids[name] for name in rule.arguments}, append_unknown=False)[1]
 
 
+def _readable(response) -> str:
+    """A response's text; for a workbook, the text of every cell."""
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        import io
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
+        return " ".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    return response.get_data(as_text=True)
+
+
 def test_nobody_reaches_the_other_sides_records(
     app, client, auth, create_user, ready_entrepreneur, make_referral
 ):
@@ -124,15 +144,25 @@ def test_nobody_reaches_the_other_sides_records(
             )
             walked += 1
         # Lists, exports and the report carry none of the other side's rows.
+        month = date.today().strftime("%Y-%m")  # noqa: DTZ011
         for url in (
             "/pelaku-usaha",
             "/pelaku-usaha/ekspor.csv",
+            "/pelaku-usaha/ekspor.xlsx",
             "/kelompok",
             "/rujukan",
             "/pinjaman",
             "/",
+            # The city's reports are for the admin and the viewer only; the others are refused.
+            "/laporan/serapan",
+            f"/laporan/serapan/{month}.csv",
+            f"/laporan/serapan/{month}.json",
+            f"/laporan/sakip-{month[:4]}.xlsx",
         ):
-            body = client.get(url).get_data(as_text=True)
+            response = client.get(url)
+            if url.startswith("/laporan"):
+                assert response.status_code == 403, (username, url)
+            body = _readable(response)
             assert theirs["name"] not in body, (username, url)
             assert theirs["ids"]["nik"] not in body, (username, url)
     assert walked >= 40
