@@ -19,6 +19,12 @@ from harkat.referrals.transitions import ReferralStatus
 bp = Blueprint("main", __name__)
 
 
+#: The facilitator's home lists at most this many expiring screenings ("50+").
+EXPIRING_LIMIT = 50
+#: … and at most this many referrals waiting for the facilitator's answer (then a link to all).
+NEEDS_INFO_LIMIT = 20
+
+
 @bp.get("/")
 @roles()
 def home():
@@ -62,7 +68,8 @@ def home():
         ).all()
         from harkat.screening.services import expiring_for
 
-        context["expiring"] = expiring_for(db.session, current_user)
+        context["expiring"] = expiring_for(db.session, current_user, limit=EXPIRING_LIMIT)
+        context["EXPIRING_LIMIT"] = EXPIRING_LIMIT
         from harkat.reports.services import stage_counts
         from harkat.training.models import Cohort, CohortSession
 
@@ -82,8 +89,9 @@ def home():
                 current_user, referrals.QueueFilter(status=ReferralStatus.NEEDS_INFO)
             )
             .options(selectinload(Referral.entrepreneur), selectinload(Referral.bank))
-            .limit(20)
+            .limit(NEEDS_INFO_LIMIT)
         ).all()
+        context["NEEDS_INFO_LIMIT"] = NEEDS_INFO_LIMIT
     elif current_user.role == Role.BANK_OFFICER:
         context["bank"] = current_user.bank
         context["desk"] = referrals.desk_summary(db.session, current_user)

@@ -302,3 +302,22 @@ def test_thresholds_are_configured_by_the_admin_and_audited(
             sa.select(AuditLog).where(AuditLog.entity_id == "screening.dsr_green_max")
         )
         assert change is not None and change.actor_name.startswith("admin")
+
+
+def test_a_long_task_list_shows_eight_and_folds_the_rest(
+    app, client, login_as, create_entrepreneur
+):
+    user_id, _ = login_as(Role.FACILITATOR)
+    people = [create_entrepreneur(user_id, full_name=f"Warga Nomor {n}") for n in range(10)]
+    for person in people:
+        _post(client, person)
+    with app.app_context():
+        for person in people:
+            (row,) = services.history(db.session, person)
+            row.valid_until = date.today() + timedelta(days=3)  # noqa: DTZ011
+        db.session.commit()
+    home = _text(client.get("/"))
+    assert "skrining kedaluwarsa atau segera kedaluwarsa (10)" in home
+    assert "Tampilkan 2 lainnya" in home
+    # All ten are on the page (the last two inside the fold), each once.
+    assert all(home.count(f"Warga Nomor {n}<") == 1 for n in range(10))
