@@ -239,3 +239,25 @@ def funnel_note(figures: dict) -> str | None:
         f"Corong, waktu tempuh dan hasil skrining dihitung {at[:16].replace('T', ' ')} WIB; "
         "angka dana selalu terkini."
     )
+
+
+def year_segments(points: list[dict], key: str) -> list[list[tuple[int, int]]]:
+    """Split a trend's yearly-cumulative series into one run of ``(index, value)`` per year.
+
+    The cumulative figures and their targets restart each January, so a line drawn through
+    December into January would fall like a crash; each year gets its own line instead. Months
+    without a value (no target set) end a run too.
+    """
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for index, point in enumerate(points):
+        value = point.get(key)
+        if value is None or point["month"].endswith("-01"):
+            if current:
+                runs.append(current)
+            current = []
+        if value is not None:
+            current.append((index, value))
+    if current:
+        runs.append(current)
+    return runs

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from html import escape
 
+from harkat.reports import absorption as calc
+
 GREEN = "#0b5e3c"
 LIGHT = "#cfe3d8"
 GREY = "#6c757d"
@@ -83,7 +85,6 @@ def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
             f'<line x1="{left}" y1="{y(value):.1f}" x2="{width - right}" y2="{y(value):.1f}" '
             f'stroke="#dee2e6" stroke-width="1"/>'
         )
-    cumulative, target = [], []
     for index, point in enumerate(points):
         x = left + index * step
         bar_top = y(point["amount"])
@@ -93,19 +94,17 @@ def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
             f'<text x="{x + step / 2:.1f}" y="{height - 18}" font-size="10" text-anchor="middle">'
             f"{escape(point['month'][5:])}/{escape(point['month'][2:4])}</text>"
         )
-        cumulative.append(f"{x + step / 2:.1f},{y(point['cumulative']):.1f}")
-        if point["target_cumulative"] is not None:
-            target.append(f"{x + step / 2:.1f},{y(point['target_cumulative']):.1f}")
-    if cumulative:
-        parts.append(
-            f'<polyline points="{" ".join(cumulative)}" fill="none" stroke="{GREEN}" '
-            'stroke-width="2.5"/>'
-        )
-    if len(target) > 1:
-        parts.append(
-            f'<polyline points="{" ".join(target)}" fill="none" stroke="{RED}" '
-            'stroke-width="2" stroke-dasharray="6 4"/>'
-        )
+
+    def line(run, style: str) -> str:
+        coords = " ".join(f"{left + i * step + step / 2:.1f},{y(v):.1f}" for i, v in run)
+        return f'<polyline points="{coords}" fill="none" {style}/>'
+
+    # One line per year: both series restart in January.
+    for run in calc.year_segments(points, "cumulative"):
+        parts.append(line(run, f'stroke="{GREEN}" stroke-width="2.5"'))
+    for run in calc.year_segments(points, "target_cumulative"):
+        if len(run) > 1:
+            parts.append(line(run, f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"'))
     parts.append(
         f'<rect x="{left}" y="{height - 12}" width="10" height="8" fill="{LIGHT}"/>'
         f'<text x="{left + 14}" y="{height - 4}" font-size="10">Cair per bulan</text>'

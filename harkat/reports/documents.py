@@ -355,7 +355,6 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
     )
     step = plot_w / max(len(points), 1)
     drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=LINE))
-    cumulative, target = [], []
     for index, p in enumerate(points):
         x = left + index * step
         h = plot_h * p["amount"] / peak
@@ -369,20 +368,24 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
                 textAnchor="middle",
             )
         )
-        cumulative += [x + step / 2, bottom + plot_h * p["cumulative"] / peak]
-        if p["target_cumulative"] is not None:
-            target += [x + step / 2, bottom + plot_h * p["target_cumulative"] / peak]
-    if cumulative:
-        drawing.add(PolyLine(cumulative, strokeColor=GREEN, strokeWidth=1.8))
-    if len(target) > 2:
-        drawing.add(
-            PolyLine(
-                target,
-                strokeColor=colors.HexColor("#b02a37"),
-                strokeWidth=1.2,
-                strokeDashArray=[4, 3],
+
+    def coords(run) -> list[float]:
+        return [c for i, v in run for c in (left + i * step + step / 2, bottom + plot_h * v / peak)]
+
+    # One line per year: both series restart in January.
+    for run in calc.year_segments(points, "cumulative"):
+        if len(run) > 1:
+            drawing.add(PolyLine(coords(run), strokeColor=GREEN, strokeWidth=1.8))
+    for run in calc.year_segments(points, "target_cumulative"):
+        if len(run) > 1:
+            drawing.add(
+                PolyLine(
+                    coords(run),
+                    strokeColor=colors.HexColor("#b02a37"),
+                    strokeWidth=1.2,
+                    strokeDashArray=[4, 3],
+                )
             )
-        )
     drawing.add(String(0, bottom + plot_h - 6, format_rupiah(peak), fontSize=6))
     return drawing
 

@@ -145,3 +145,38 @@ def test_median_of_counts_by_hand():
     assert calc.median_of_counts({2: 1, 5: 1}) == (4, 2)  # 3.5 rounds half up
     assert calc.median_of_counts({1: 3, 10: 1}) == (1, 4)
     assert calc.median_of_counts({0: 2, 7: 3, None: 9}) == (7, 5)  # no earlier stage: left out
+
+
+def test_year_segments_break_the_lines_at_january_and_at_gaps():
+    points = [
+        {"month": "2025-11", "cumulative": 80, "target_cumulative": 90},
+        {"month": "2025-12", "cumulative": 95, "target_cumulative": 100},
+        {"month": "2026-01", "cumulative": 5, "target_cumulative": 8},
+        {"month": "2026-02", "cumulative": 12, "target_cumulative": None},
+        {"month": "2026-03", "cumulative": 20, "target_cumulative": 25},
+    ]
+    assert calc.year_segments(points, "cumulative") == [
+        [(0, 80), (1, 95)],
+        [(2, 5), (3, 12), (4, 20)],
+    ]
+    assert calc.year_segments(points, "target_cumulative") == [
+        [(0, 90), (1, 100)],
+        [(2, 8)],
+        [(4, 25)],
+    ]
+
+
+def test_the_trend_chart_draws_one_line_per_year():
+    points = [
+        {"month": m, "label": m, "amount": 10, "cumulative": c, "target_cumulative": t}
+        for m, c, t in (
+            ("2025-11", 80, 90),
+            ("2025-12", 95, 100),
+            ("2026-01", 5, 8),
+            ("2026-02", 12, 16),
+        )
+    ]
+    svg = ET.fromstring(charts.trend(points))  # noqa: S314 - our own generated SVG
+    lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
+    assert len(lines) == 4  # cumulative and target, for 2025 and for 2026
+    assert all(len(line.get("points").split()) == 2 for line in lines)
