@@ -82,6 +82,10 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+#: How long a SQLite connection waits for another writer before giving up.
+SQLITE_BUSY_MS = 15000
+
+
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, connection_record):
     """Turn on foreign keys, WAL and a busy timeout, and take transactions over from pysqlite.
@@ -98,7 +102,7 @@ def _tune_sqlite(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 15000")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
@@ -167,7 +171,19 @@ class LeanPagination(SelectPagination):
 
 
 def lean_paginate(session, select: sa.Select, per_page: int, page: int | None = None, **kwargs):
-    """:meth:`SQLAlchemy.paginate` with :class:`LeanPagination` (``error_out`` is off)."""
+    """:meth:`SQLAlchemy.paginate` with :class:`LeanPagination` (``error_out`` is off).
+
+    Only for a select of one table's rows (filters and subqueries in ``WHERE`` are fine): with a
+    join, ``DISTINCT`` or ``GROUP BY`` the plain count would count something else.
+    """
+    froms = select.get_final_froms()
+    if (
+        len(froms) != 1
+        or isinstance(froms[0], sa.Join)
+        or select._distinct
+        or select._group_by_clauses
+    ):
+        raise ValueError("lean_paginate: a select of one table's rows only")
     return LeanPagination(
         select=select, session=session, page=page, per_page=per_page, error_out=False, **kwargs
     )

@@ -537,6 +537,11 @@ class AbsorptionOut(Schema):
     trend = fields.List(fields.Dict())
     closed = fields.Dict(allow_none=True)
     generated_at = fields.String()
+    #: When the funnel, median days and screening findings were counted (an open month reuses
+    #: them for up to ``REPORT_FUNNEL_CACHE_MINUTES``; money is always computed on the request).
+    funnel_computed_at = fields.String(
+        metadata={"description": "Waktu corong, median hari dan temuan skrining dihitung."}
+    )
     period = fields.Dict()
     version = fields.Integer()
     report = fields.String()

@@ -68,7 +68,8 @@ def home():
         ).all()
         from harkat.screening.services import expiring_for
 
-        context["expiring"] = expiring_for(db.session, current_user, limit=EXPIRING_LIMIT)
+        # One more than shown, to know whether to say "50+".
+        context["expiring"] = expiring_for(db.session, current_user, limit=EXPIRING_LIMIT + 1)
         context["EXPIRING_LIMIT"] = EXPIRING_LIMIT
         from harkat.reports.services import stage_counts
         from harkat.training.models import Cohort, CohortSession
@@ -88,8 +89,12 @@ def home():
             referrals.queue_query(
                 current_user, referrals.QueueFilter(status=ReferralStatus.NEEDS_INFO)
             )
-            .options(selectinload(Referral.entrepreneur), selectinload(Referral.bank))
-            .limit(NEEDS_INFO_LIMIT)
+            .options(
+                selectinload(Referral.entrepreneur),
+                selectinload(Referral.group),
+                selectinload(Referral.bank),
+            )
+            .limit(NEEDS_INFO_LIMIT + 1)
         ).all()
         context["NEEDS_INFO_LIMIT"] = NEEDS_INFO_LIMIT
     elif current_user.role == Role.BANK_OFFICER:

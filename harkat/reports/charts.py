@@ -99,9 +99,17 @@ def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
         coords = " ".join(f"{left + i * step + step / 2:.1f},{y(v):.1f}" for i, v in run)
         return f'<polyline points="{coords}" fill="none" {style}/>'
 
-    # One line per year: both series restart in January.
+    # One line per year: both series restart in January. A year with a single month so far
+    # (a January report) is a dot.
     for run in calc.year_segments(points, "cumulative"):
-        parts.append(line(run, f'stroke="{GREEN}" stroke-width="2.5"'))
+        if len(run) == 1:
+            ((i, v),) = run
+            parts.append(
+                f'<circle cx="{left + i * step + step / 2:.1f}" cy="{y(v):.1f}" r="3.5" '
+                f'fill="{GREEN}"/>'
+            )
+        else:
+            parts.append(line(run, f'stroke="{GREEN}" stroke-width="2.5"'))
     for run in calc.year_segments(points, "target_cumulative"):
         if len(run) > 1:
             parts.append(line(run, f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"'))

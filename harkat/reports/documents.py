@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 
 import pandas as pd
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -69,6 +69,15 @@ def rows_long(figures: dict) -> list[dict]:
             }
         )
 
+    add("laporan", "generated_at", "Dihitung pada", "waktu", figures["generated_at"])
+    if figures.get("funnel_computed_at"):
+        add(
+            "laporan",
+            "funnel_computed_at",
+            "Corong, waktu tempuh dan skrining dihitung pada",
+            "waktu",
+            figures["funnel_computed_at"],
+        )
     add("dana", "ceiling", "Pagu dana", "rupiah", figures["fund"]["ceiling"])
     add(
         "dana",
@@ -124,7 +133,7 @@ def rows_long(figures: dict) -> list[dict]:
     for row in figures["rejections"]:
         add("penolakan", row["code"], row["label"], "bulan_ini", row["month"])
         add("penolakan", row["code"], row["label"], "kumulatif", row["cumulative"])
-    for key, value in figures["screening"]["totals"].items():
+    for key, value in sorted(figures["screening"]["totals"].items()):
         add("skrining", key, key, "bulan_ini", value)
     repayment = figures["repayment"]
     add("angsuran", "outstanding", "Sisa pokok", "rupiah", repayment["outstanding"])
@@ -166,6 +175,14 @@ def _sheets(figures: dict) -> list[tuple[str, pd.DataFrame, set[str]]]:
             ("NPL (%)", pct(figures["repayment"]["npl_percent"])),
             ("Rata-rata penyaluran 3 bulan (Rp)", figures["forecast"]["pace_per_month"]),
             ("Pagu habis terserap pada", figures["forecast"]["full_by"] or "—"),
+            ("Dihitung pada", figures["generated_at"][:16].replace("T", " ") + " WIB"),
+            (
+                "Corong, waktu tempuh dan skrining dihitung pada",
+                (figures.get("funnel_computed_at") or figures["generated_at"])[:16].replace(
+                    "T", " "
+                )
+                + " WIB",
+            ),
         ],
         columns=["Uraian", "Nilai"],
     )
@@ -376,6 +393,9 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
     for run in calc.year_segments(points, "cumulative"):
         if len(run) > 1:
             drawing.add(PolyLine(coords(run), strokeColor=GREEN, strokeWidth=1.8))
+        else:  # a January report: this year is one month so far
+            x, y = coords(run)
+            drawing.add(Circle(x, y, 1.6, fillColor=GREEN, strokeColor=None))
     for run in calc.year_segments(points, "target_cumulative"):
         if len(run) > 1:
             drawing.add(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from harkat.audit import services as audit
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA, MONTHS, local_day_bounds, to_local
-from harkat.database import utcnow, wants_write_lock
+from harkat.database import SQLITE_BUSY_MS, utcnow, wants_write_lock
 from harkat.errors import StopValidation
 from harkat.reference.models import Bank, Kecamatan, Kelurahan
 from harkat.referrals.models import (
@@ -592,14 +592,32 @@ def _case_figures(
     if minutes > 0 and not wants_write_lock():
         # Only pages that read store it: their own transaction never takes a write lock, and
         # a form post or the CLI (which may hold SQLite's write lock) simply computes.
-        table = FunnelCache.__table__
-        try:
-            with session.get_bind().engine.begin() as connection:
-                connection.execute(table.delete().where(table.c.month == first))
-                connection.execute(table.insert().values(month=first, **figures))
-        except sa.exc.IntegrityError:
-            pass  # another worker stored the same figures a moment ago
+        _store_case_figures(session.get_bind().engine, first, figures)
     return figures
+
+
+def _store_case_figures(engine: sa.Engine, month: date, figures: dict) -> None:
+    """Keep the figures for the next views, in a transaction of its own that waits at most a
+    quarter of a second for a lock: a busy database means the next view computes again, never
+    that this page fails or waits."""
+    table = FunnelCache.__table__
+    try:
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            try:
+                with connection.begin():
+                    connection.exec_driver_sql(
+                        "PRAGMA busy_timeout = 250" if sqlite else "SET LOCAL lock_timeout = 250"
+                    )
+                    connection.execute(table.delete().where(table.c.month == month))
+                    connection.execute(table.insert().values(month=month, **figures))
+            finally:
+                if sqlite:  # the pooled connection goes back with its usual patience
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+                    connection.commit()
+    except sa.exc.DBAPIError:
+        # Another worker stored the same month a moment ago, or writers hold the lock.
+        pass
 
 
 def absorption_report(

@@ -87,25 +87,31 @@ def test_a_sent_referral_keeps_its_bank_and_status(app, client, auth, sides, mak
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "tidak dapat diubah" in page
-    # An action the facilitator may take (withdraw is allowed; approve is not) with a bank
-    # and an approver smuggled in: the action is judged on its own, the rest is ignored.
-    client.post(
+    # An action the facilitator may take (withdrawing) with a bank, an approver, terms and a
+    # status smuggled in: the action happens, the rest is ignored.
+    response = client.post(
         f"/rujukan/{rid}/aksi",
         data={
-            "action": "approve",
+            "action": "withdraw",
             "version": version,
+            "note": "Pemohon memilih menunda usahanya.",
             "approved_amount": "5000000",
-            "approved_tenor_months": "12",
-            "approved_rate_percent": "3",
             "bank_id": other_bank,
             "approved_by": sides["officer_id"],
             "status": "approved",
         },
     )
+    assert response.status_code == 302
     with app.app_context():
         referral = _referral(rid)
-        assert referral.status == ReferralStatus.IN_REVIEW
+        assert referral.status == ReferralStatus.WITHDRAWN
         assert referral.bank_id == bank_id() and referral.approved_amount is None
+        withdrawal = db.session.scalar(
+            sa.select(ReferralTransition).where(
+                ReferralTransition.referral_id == rid, ReferralTransition.action == "withdraw"
+            )
+        )
+        assert withdrawal.actor_id == sides["facilitator_id"]
 
 
 def test_the_approver_is_whoever_is_signed_in(app, client, auth, sides, make_referral, create_user):

@@ -29,3 +29,15 @@ def test_lean_pages_match_plain_pages(app, create_user, create_entrepreneur, sor
                 assert [e.id for e in lean.items] == [e.id for e in plain.items]
                 assert (lean.total, lean.pages) == (plain.total, plain.pages)
         assert lean_paginate(db.session, query, per_page=3).total == 4  # four "Siti"
+
+
+def test_lean_pagination_refuses_what_it_would_miscount(app):
+    import sqlalchemy as sa
+
+    from harkat.registration.models import Business, Entrepreneur
+
+    with app.app_context():
+        joined = sa.select(Entrepreneur).join(Business, Business.entrepreneur_id == Entrepreneur.id)
+        for query in (joined, sa.select(Entrepreneur).distinct()):
+            with pytest.raises(ValueError):
+                lean_paginate(db.session, query, per_page=3)

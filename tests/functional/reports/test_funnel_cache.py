@@ -84,3 +84,41 @@ def test_the_funnel_is_reused_then_refreshed_while_money_stays_live(app, client,
         assert services.utcnow() - stored.computed_at < timedelta(minutes=1)
         assert [row["count"] for row in stored.funnel] == [row["count"] for row in again["funnel"]]
         assert stored.screening == again["screening"]
+
+
+def test_a_busy_database_never_fails_or_stalls_the_report(app, client, login_as, place):
+    """When a writer holds the lock, the page shows freshly computed figures and simply does not
+    keep them (it used to wait 15 s for SQLite's lock and then fail)."""
+    import time
+
+    place(
+        "Siti Aminah",
+        ReferralStatus.DISBURSED,
+        utc(2026, 1, 10, 3),
+        disbursed_on=date(2026, 1, 10),
+        amount=4_000_000,
+    )
+    login_as(Role.VIEWER)
+    client.get("/laporan/serapan?bulan=2026-01")  # stores the month's people figures
+    stale = services.utcnow() - timedelta(minutes=30)
+    with app.app_context():
+        db.session.execute(sa.update(FunnelCache).values(computed_at=stale))
+        db.session.commit()
+        with db.engine.connect() as writer:
+            writer.begin()
+            # Another writer holds the lock (on PostgreSQL, the cached row's lock).
+            writer.execute(sa.update(FunnelCache).values(computed_at=FunnelCache.computed_at))
+            started = time.perf_counter()
+            response = client.get("/laporan/serapan?bulan=2026-01")
+            waited = time.perf_counter() - started
+            writer.commit()
+        assert response.status_code == 200 and "Rp4.000.000" in response.get_data(as_text=True)
+        assert waited < 5, waited
+        with db.engine.connect() as reader:
+            kept = reader.scalar(sa.select(FunnelCache.computed_at))
+        assert abs((kept - stale).total_seconds()) < 1  # the busy page did not store
+    # Once the writer is done, the next view stores again.
+    client.get("/laporan/serapan?bulan=2026-01")
+    with app.app_context(), db.engine.connect() as reader:
+        kept = reader.scalar(sa.select(FunnelCache.computed_at))
+    assert services.utcnow() - kept < timedelta(minutes=1)

@@ -305,7 +305,7 @@ def test_thresholds_are_configured_by_the_admin_and_audited(
 
 
 def test_a_long_task_list_shows_eight_and_folds_the_rest(
-    app, client, login_as, create_entrepreneur
+    app, client, login_as, create_entrepreneur, monkeypatch
 ):
     user_id, _ = login_as(Role.FACILITATOR)
     people = [create_entrepreneur(user_id, full_name=f"Warga Nomor {n}") for n in range(10)]
@@ -321,3 +321,12 @@ def test_a_long_task_list_shows_eight_and_folds_the_rest(
     assert "Tampilkan 2 lainnya" in home
     # All ten are on the page (the last two inside the fold), each once.
     assert all(home.count(f"Warga Nomor {n}<") == 1 for n in range(10))
+    # Past the list's limit the count says so, and only the limit is listed.
+    from harkat.main import views
+
+    monkeypatch.setattr(views, "EXPIRING_LIMIT", 9)
+    home = _text(client.get("/"))
+    assert "segera kedaluwarsa (9+)" in home and "Tampilkan 1 lainnya" in home
+    assert sum(home.count(f"Warga Nomor {n}<") for n in range(10)) == 9
+    monkeypatch.setattr(views, "EXPIRING_LIMIT", 10)
+    assert "segera kedaluwarsa (10)" in _text(client.get("/"))

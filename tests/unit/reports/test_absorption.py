@@ -180,3 +180,20 @@ def test_the_trend_chart_draws_one_line_per_year():
     lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
     assert len(lines) == 4  # cumulative and target, for 2025 and for 2026
     assert all(len(line.get("points").split()) == 2 for line in lines)
+
+
+def test_single_months_of_a_year_are_dots_not_lines():
+    points = [
+        {
+            "month": "2025-12",
+            "label": "",
+            "amount": 10,
+            "cumulative": 95,
+            "target_cumulative": None,
+        },
+        {"month": "2026-01", "label": "", "amount": 10, "cumulative": 5, "target_cumulative": None},
+    ]
+    svg = ET.fromstring(charts.trend(points))  # noqa: S314 - our own generated SVG
+    # December closes last year, January opens this one: two dots, no line across the reset.
+    assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == 2
+    assert svg.findall("{http://www.w3.org/2000/svg}polyline") == []
