@@ -132,11 +132,15 @@ def schedule(
                 _row(number, start_on, this_part + interest, interest, this_part, remaining)
             )
     total_paid = sum(row.instalment for row in rows)
+    # The rate is read off the level instalment; when rounding to whole rupiah made that too
+    # small to repay a tiny loan (Rp1.985 over 55 months: 55 × Rp36 < Rp1.985, the last row
+    # makes up the difference), the average instalment stands in for it.
+    level = payment if payment * months >= principal else Decimal(total_paid) / months
     effective = (
         Decimal(0)
         if total_paid == principal
         else effective_annual_rate(
-            principal, payment, months, Frequency.MONTHLY
+            principal, level, months, Frequency.MONTHLY
         ).nominal_annual_percent
     )
     return Schedule(

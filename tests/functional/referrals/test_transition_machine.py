@@ -261,6 +261,24 @@ def test_random_transitions_keep_the_invariants(app, people, ready_entrepreneur)
             if action == Action.DISBURSE:
                 self.disbursed += 4_500_000
 
+        @rule(case=cases)
+        def nobody_else_may(self, case):
+            # Every move the model says is not allowed now, by every actor, is refused and
+            # changes nothing (the random rule above only samples these).
+            for action in Action:
+                for who in ACTORS:
+                    if self._expected(case, action, who) is not None:
+                        continue
+                    referral = db.session.get(Referral, case.id)
+                    data = self._input(referral, action, referral.version)
+                    try:
+                        services.transition(db.session, referral, data, self._user(who))
+                    except (StopValidation, NotFound):
+                        db.session.rollback()
+                    else:
+                        raise AssertionError(f"{who} could {action} on {case.status}")
+                    assert db.session.get(Referral, case.id).status == case.status
+
         @invariant()
         def states_follow_the_table(self):
             for case in self.model.values():
@@ -313,6 +331,9 @@ def test_random_transitions_keep_the_invariants(app, people, ready_entrepreneur)
             max_examples=60,
             stateful_step_count=30,
             deadline=None,
+            # The same examples on every run, so CI never fails by chance; change the
+            # strategies (or this flag, locally) to explore further.
+            derandomize=True,
             suppress_health_check=list(HealthCheck),
         ),
     )

@@ -103,3 +103,10 @@ def test_terbilang_and_month_ends():
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
     assert add_months(date(2026, 11, 15), 14) == date(2028, 1, 15)
+
+
+def test_a_tiny_loan_whose_rounded_instalment_falls_short_still_gets_a_schedule():
+    # Found by schemathesis: 55 × Rp36 = Rp1.980 < Rp1.985; the last row makes up the rest.
+    plan = schedule(1_985, "0.36", 55)
+    assert plan.total_paid >= 1_985 and plan.rows[-1].remaining == 0
+    assert Decimal("0") <= plan.effective_annual_rate_percent < Decimal("1")
