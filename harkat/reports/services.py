@@ -285,43 +285,40 @@ def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], 
         .group_by(Enrolment.entrepreneur_id)
         .cte("enrolled")
     )
-    screened = (
-        sa.select(
-            Screening.entrepreneur_id.label("person"),
-            day(sa.func.min(Screening.screened_on), False).label("day"),
-        )
-        .where(Screening.screened_on <= end)
-        .group_by(Screening.entrepreneur_id)
-        .cte("screened")
+
+    def first_day(name: str, person, moment, is_moment: bool, *where, join=None):
+        """Each person's first day at a stage, as a CTE of ``(person, day)``."""
+        query = sa.select(person.label("person"), day(sa.func.min(moment), is_moment).label("day"))
+        if join is not None:
+            query = query.join(*join)
+        return query.where(*where).group_by(person).cte(name)
+
+    screened = first_day(
+        "screened",
+        Screening.entrepreneur_id,
+        Screening.screened_on,
+        False,
+        Screening.screened_on <= end,
     )
-    referred = (
-        sa.select(
-            ReferralMember.entrepreneur_id.label("person"),
-            day(sa.func.min(Referral.submitted_at), True).label("day"),
-        )
-        .join(Referral, Referral.id == ReferralMember.referral_id)
-        .where(Referral.submitted_at < cutoff)
-        .group_by(ReferralMember.entrepreneur_id)
-        .cte("referred")
+    referred = first_day(
+        "referred",
+        ReferralMember.entrepreneur_id,
+        Referral.submitted_at,
+        True,
+        Referral.submitted_at < cutoff,
+        join=(Referral, Referral.id == ReferralMember.referral_id),
     )
-    approved = (
-        sa.select(
-            ReferralMember.entrepreneur_id.label("person"),
-            day(sa.func.min(ReferralTransition.at), True).label("day"),
-        )
-        .join(ReferralTransition, ReferralTransition.referral_id == ReferralMember.referral_id)
-        .where(ReferralTransition.action == "approve", ReferralTransition.at < cutoff)
-        .group_by(ReferralMember.entrepreneur_id)
-        .cte("approved")
+    approved = first_day(
+        "approved",
+        ReferralMember.entrepreneur_id,
+        ReferralTransition.at,
+        True,
+        ReferralTransition.action == "approve",
+        ReferralTransition.at < cutoff,
+        join=(ReferralTransition, ReferralTransition.referral_id == ReferralMember.referral_id),
     )
-    disbursed = (
-        sa.select(
-            Loan.entrepreneur_id.label("person"),
-            day(sa.func.min(Loan.disbursed_on), False).label("day"),
-        )
-        .where(Loan.disbursed_on <= end)
-        .group_by(Loan.entrepreneur_id)
-        .cte("disbursed")
+    disbursed = first_day(
+        "disbursed", Loan.entrepreneur_id, Loan.disbursed_on, False, Loan.disbursed_on <= end
     )
 
     def histogram(stage: str, gap, source, *where):
@@ -332,11 +329,6 @@ def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], 
             .select_from(source)
             .where(*where)
             .group_by(gap)
-        )
-
-    def after(later, earlier, earlier_day):
-        return later.outerjoin(
-            earlier, sa.and_(earlier.c.person == later.c.person, earlier_day.is_not(None))
         )
 
     rows = session.execute(
@@ -352,25 +344,22 @@ def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], 
                 enrolled,
                 enrolled.c.graduated.is_not(None),
             ),
-            histogram(
-                "screened",
-                screened.c.day - enrolled.c.graduated,
-                after(screened, enrolled, enrolled.c.graduated),
-            ),
-            histogram(
-                "referred",
-                referred.c.day - screened.c.day,
-                after(referred, screened, screened.c.day),
-            ),
-            histogram(
-                "approved",
-                approved.c.day - referred.c.day,
-                after(approved, referred, referred.c.day),
-            ),
-            histogram(
-                "disbursed",
-                disbursed.c.day - approved.c.day,
-                after(disbursed, approved, approved.c.day),
+            # Each later stage against the one before it (graduation for screening).
+            *(
+                histogram(
+                    stage,
+                    later.c.day - earlier_day,
+                    later.outerjoin(
+                        earlier,
+                        sa.and_(earlier.c.person == later.c.person, earlier_day.is_not(None)),
+                    ),
+                )
+                for stage, later, earlier, earlier_day in (
+                    ("screened", screened, enrolled, enrolled.c.graduated),
+                    ("referred", referred, screened, screened.c.day),
+                    ("approved", approved, referred, referred.c.day),
+                    ("disbursed", disbursed, approved, approved.c.day),
+                )
             ),
         )
     ).all()

@@ -43,7 +43,7 @@ from harkat.referrals.transitions import (
 )
 from harkat.registration.services import NotFound
 from harkat.reports.services import dashboard
-from tests.fixtures.referrals import PNG, REQUIRED, bank_id
+from tests.fixtures.referrals import bank_id, upload_required
 
 S = ReferralStatus
 FORWARD = {
@@ -164,18 +164,7 @@ def test_random_transitions_keep_the_invariants(app, people, ready_entrepreneur)
                 actor,
             )
             if documents:
-                for kind in REQUIRED:
-                    services.upload_document(
-                        db.session,
-                        referral,
-                        kind=kind,
-                        entrepreneur_id=person,
-                        filename=f"{kind.value}.png",
-                        data=PNG,
-                        actor=actor,
-                        upload_dir=app.config["UPLOAD_DIR"],
-                        max_bytes=app.config["MAX_UPLOAD_BYTES"],
-                    )
+                upload_required(app, referral, person, actor)
             db.session.commit()
             case = Case(referral.id, person, documents)
             self.model[case.id] = case
