@@ -7,10 +7,11 @@ from typing import TypeVar
 
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import StringField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from harkat.core.money import format_rupiah, parse_rupiah
+from harkat.core.text import clean_text, control_character_message, control_characters
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 
@@ -66,10 +67,41 @@ _TRANSLATIONS = IndonesianTranslations()
 T = TypeVar("T")
 
 
+def _clean_line(value):
+    """Filter of every one-line text input: invisible characters out, no control characters."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    if found := control_characters(value):
+        raise ValueError(control_character_message("Isian ini", found))
+    return value
+
+
+def _clean_block(value):
+    """Filter of every text area: as :func:`_clean_line`, but tabs and line breaks stay."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    if found := control_characters(value, multiline=True):
+        raise ValueError(control_character_message("Isian ini", found))
+    return value
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+        def bind_field(self, form, unbound_field, options):
+            """Clean every text input people type or paste before it is validated.
+
+            Passwords are left exactly as typed: they are compared, never shown or stored.
+            """
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                cleaner = _clean_block if issubclass(field_class, TextAreaField) else _clean_line
+                options["filters"] = (cleaner, *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
 
 
 def save_form(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:

@@ -3,10 +3,12 @@ number of rupiah, dates are ISO 8601, times ISO 8601 with their offset."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+import marshmallow
+from marshmallow import ValidationError, fields, pre_load, validate
 
 from harkat.core.money import MAX_RUPIAH
 from harkat.core.nik import Gender
+from harkat.core.text import clean_text
 from harkat.reference.models import ApplicantType, LoanMethod
 from harkat.referrals.gates import Gate
 from harkat.referrals.models import LoanPurpose
@@ -20,6 +22,16 @@ from harkat.registration.domain import (
     Sector,
 )
 from harkat.screening.engine import Frequency, LenderType, Outcome
+
+
+class Schema(marshmallow.Schema):
+    """Every schema of the API: text fields arrive without invisible characters."""
+
+    @pre_load
+    def _clean_text(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {k: clean_text(v) if isinstance(v, str) else v for k, v in data.items()}
+        return data
 
 
 def _choice(enum_cls, **kwargs):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from harkat.core.text import clean_text
+
 
 def round_rupiah(amount: Decimal | int) -> int:
     """Round to whole rupiah, halves away from zero."""
@@ -72,7 +74,8 @@ def parse_rupiah(text: str | int | Decimal) -> int:
     """
     if isinstance(text, int | Decimal):
         return check_rupiah(round_rupiah(text))
-    cleaned = str(text).strip().lower().replace("rp", "").replace(" ", "").replace("\u00a0", "")
+    # Spaces of every kind and invisible characters pasted along mean nothing inside an amount.
+    cleaned = "".join(clean_text(str(text)).split()).lower().replace("rp", "")
     if not cleaned:
         raise ValueError("Jumlah uang kosong.")
     negative = cleaned.startswith("-")

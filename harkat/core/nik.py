@@ -40,6 +40,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from harkat.core.dates import JAKARTA
+from harkat.core.text import clean_text, describe_char
 
 _NIK_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
 
@@ -142,6 +143,15 @@ _SCIENTIFIC = re.compile(r"([0-9])(?:[.,]([0-9]+))?[eE]\+?([0-9]{1,2})")
 # A float turned into text by Python or pandas: "1571014708850001.0".
 _FLOAT_TEXT = re.compile(r"([0-9]+)\.0")
 
+#: Significant digits a spreadsheet number cell keeps (Excel, LibreOffice, Google Sheets).
+_SPREADSHEET_DIGITS = 15
+
+_NUMBER_CELL_MESSAGE = (
+    "NIK tersimpan sebagai angka di spreadsheet, yang hanya menyimpan 15 digit: digit ke-16 "
+    "sudah berubah menjadi 0 dan tidak dapat dipulihkan. Ubah format kolom NIK menjadi Teks "
+    "(atau awali dengan tanda petik '), ketik ulang NIK lengkap 16 digit, lalu impor lagi."
+)
+
 _ROUNDED_MESSAGE = (
     "NIK terbaca sebagai angka yang sudah dibulatkan oleh spreadsheet (misalnya 1,57101E+15), "
     "sehingga digitnya tidak lagi lengkap. Simpan kolom NIK sebagai teks, lalu isi ulang NIK "
@@ -207,6 +217,15 @@ def _jakarta_today() -> date:
 
 def _number_to_digits(value: int | float | Decimal) -> str:
     """Turn a numeric cell value into digits, refusing values that may have been rounded."""
+    digits = _number_digits(value)
+    if len(digits) >= _SPREADSHEET_DIGITS + 1 and digits.endswith("0"):
+        # Spreadsheets keep 15 significant digits: the 16th digit of a NIK typed into a number
+        # cell became 0. Which digit it was cannot be known, so the NIK is not guessed.
+        raise NikError("length", _NUMBER_CELL_MESSAGE)
+    return digits
+
+
+def _number_digits(value: int | float | Decimal) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             # pandas reads an empty cell in a numeric column as NaN.
@@ -249,7 +268,7 @@ def normalise_nik(raw: str | int | float | Decimal | None) -> str:
         except TypeError:
             raise TypeError(f"NIK must be text or a number, not {type(raw).__name__}") from None
 
-    text = "".join(raw.split())
+    text = "".join(clean_text(raw).split())
     if text and text[0] in _APOSTROPHES:
         text = text[1:]
     if not text:
@@ -271,7 +290,8 @@ def normalise_nik(raw: str | int | float | Decimal | None) -> str:
         # str.isdigit() also accepts superscripts and other scripts' digits; only 0-9 are valid.
         if not ("0" <= char <= "9"):
             raise NikError(
-                "not_digits", f"NIK hanya boleh berisi angka 0-9; ditemukan karakter “{char}”."
+                "not_digits",
+                f"NIK hanya boleh berisi angka 0-9; ditemukan karakter {describe_char(char)}.",
             )
     return digits
 

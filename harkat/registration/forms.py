@@ -169,6 +169,9 @@ class ChairForm(Form):
 class ConfirmImportForm(Form):
     all_or_nothing = BooleanField("Batalkan semua jika ada satu baris bermasalah")
     update_existing = BooleanField("Perbarui data yang NIK-nya sudah terdaftar (bukan dilewati)")
+    accept_ignored = BooleanField(
+        "Saya sudah memeriksa kolom yang tidak dikenali; lanjutkan tanpa mengimpor kolom itu"
+    )
     submit = SubmitField("Simpan ke HARKAT")
 
 

@@ -39,11 +39,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from harkat.audit.services import Actor, record
 from harkat.auth.models import Role, User
-from harkat.core.dates import JAKARTA
+from harkat.core.dates import JAKARTA, format_date
 from harkat.core.money import check_rupiah, format_rupiah, parse_rupiah, round_rupiah
 from harkat.core.nik import Gender, NikError, make_nik, mask_nik, normalise_nik
 from harkat.core.regions import place_key
 from harkat.core.spreadsheet import neutralise
+from harkat.core.text import clean_text, control_character_message, control_characters
 from harkat.errors import StopValidation
 from harkat.reference.models import Kecamatan, Kelurahan, PlaceAlias
 from harkat.registration.domain import Education, LabelledEnum, MaritalStatus, Sector
@@ -166,11 +167,114 @@ for _key, _header in TEMPLATE_COLUMNS:
         _HEADER_INDEX[_alias] = _key
 
 
+# Words of a header reduced to one spelling, and words that add nothing to which column it is.
+_HEADER_WORDS = {
+    "omset": "omzet", "omzet": "omzet", "bln": "bulan", "bulanan": "bulan", "perbulan": "bulan",
+    "sebulan": "bulan", "tgl": "tanggal", "tggl": "tanggal", "lhr": "lahir", "tmp": "tempat",
+    "tpt": "tempat", "tmpt": "tempat", "no": "nomor", "nmr": "nomor", "nomer": "nomor",
+    "telp": "telepon", "tlp": "telepon", "tel": "telepon", "handphone": "hp", "whatsapp": "wa",
+    "kel": "kelurahan", "desa": "kelurahan", "pend": "pendidikan", "thn": "tahun",
+    "karyawan": "tenagakerja", "pekerja": "tenagakerja", "tk": "tenagakerja",
+    "kelamin": "kelamin", "usia": "umur", "sdm": "tenagakerja",
+}  # fmt: skip
+_HEADER_FILLER = frozenset(
+    {"per", "rp", "rupiah", "idr", "dalam", "dlm", "jumlah", "jml", "jlh", "total", "nilai",
+     "rata", "ratarata", "kirakira", "sesuai", "wajib", "opsional", "isi", "diisi", "the"}
+)  # fmt: skip
+
+
+def header_words(text: str) -> tuple[str, ...]:
+    """Reduce a header to its meaningful words, one spelling each: ``"Omset/Bln (Rp)"`` →
+    ``("omzet", "bulan")``. "Tenaga kerja" is one word so that "TK" can stand for it."""
+    text = re.sub(r"\([^)]*\)", " ", str(text))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"tenaga\s*kerja", "tenagakerja", text)
+    words = (_HEADER_WORDS.get(word, word) for word in re.findall(r"[a-z0-9]+", text))
+    return tuple(word for word in words if word not in _HEADER_FILLER)
+
+
+#: More spellings, matched word by word after :func:`header_words`.
+_HEADER_PHRASES: dict[str, tuple[str, ...]] = {
+    "nik": ("nik ktp", "nomor nik", "nomor ktp", "nik pemilik"),
+    "full_name": ("nama pemilik", "nama pemilik usaha", "nama lengkap pemilik", "nama umkm"),
+    "gender": ("jenis kelamin", "kelamin", "l p", "jk l p"),
+    "birth_place": ("tempat lahir",),
+    "birth_date": ("tanggal lahir", "tempat tanggal lahir tanggal"),
+    "phone": ("nomor hp", "nomor hp wa", "nomor wa", "hp wa", "nomor telepon hp", "kontak"),
+    "address": ("alamat", "alamat tempat tinggal", "alamat sesuai ktp"),
+    "rt": ("rt",),
+    "rw": ("rw",),
+    "kelurahan": ("kelurahan", "nama kelurahan"),
+    "education": ("pendidikan", "pendidikan terakhir"),
+    "marital_status": ("status perkawinan", "status kawin", "status nikah"),
+    "dependants": ("tanggungan", "tanggungan keluarga", "anggota keluarga tanggungan"),
+    "business_name": ("nama usaha", "nama umkm usaha", "usaha"),
+    "sector": ("sektor", "sektor usaha", "bidang usaha", "jenis usaha", "kbli"),
+    "products": ("produk", "produk utama", "jenis produk", "produk jasa"),
+    "start_year": ("tahun mulai", "tahun mulai usaha", "tahun berdiri", "mulai usaha tahun"),
+    "nib": ("nib", "nomor nib", "nomor induk berusaha"),
+    "monthly_revenue": ("omzet", "omzet bulan", "penjualan bulan", "pendapatan usaha bulan"),
+    "monthly_costs": ("biaya bulan", "biaya operasional bulan", "pengeluaran usaha bulan"),
+    "capital": ("modal", "modal usaha", "modal kerja", "aset usaha tanpa tanah bangunan"),
+    "employees": ("tenagakerja", "tenagakerja orang"),
+}
+
+_PHRASE_INDEX: dict[tuple[str, ...], str] = {}
+for _key, _header in TEMPLATE_COLUMNS:
+    _PHRASE_INDEX.setdefault(header_words(_header), _key)
+for _key, _phrases in _HEADER_PHRASES.items():
+    for _phrase in _phrases:
+        _PHRASE_INDEX.setdefault(header_words(_phrase), _key)
+
+
 def match_header(text: Any) -> str | None:
     """Return the field key a header cell names, or None when it is not one of ours."""
     if not isinstance(text, str):
         return None
-    return _HEADER_INDEX.get(header_key(text))
+    key = _HEADER_INDEX.get(header_key(text))
+    if key is None:
+        key = _PHRASE_INDEX.get(header_words(text))
+    return key
+
+
+#: Words that mark a column as holding money or identity: such a column is never dropped
+#: without the importer asking first.
+_SENSITIVE_WORDS = {
+    "money": frozenset(
+        {"omzet", "penjualan", "pendapatan", "penghasilan", "modal", "biaya", "pengeluaran",
+         "aset", "asset", "laba", "untung", "keuntungan", "gaji", "pinjaman", "utang", "hutang",
+         "kredit", "angsuran", "cicilan", "tabungan", "harga", "income", "rp", "rupiah"}
+    ),
+    "identity": frozenset(
+        {"nik", "ktp", "kk", "nokk", "npwp", "nib", "nama", "lahir", "hp", "wa", "telepon",
+         "alamat", "kelurahan", "identitas", "kependudukan"}
+    ),
+}  # fmt: skip
+_SENSITIVE_KEYS = {
+    "money": ("monthly_revenue", "monthly_costs", "capital"),
+    "identity": ("nik", "full_name", "birth_date", "phone", "address", "nib", "kelurahan"),
+}
+
+
+def sensitive_kind(text: str) -> str | None:
+    """Tell whether an unrecognised header looks like money or identity data (by its words or
+    by its spelling being close to one of ours); None when it does not."""
+    raw_words = set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", str(text)).lower()))
+    words = set(header_words(text)) | raw_words
+    for kind, vocabulary in _SENSITIVE_WORDS.items():
+        if words & vocabulary:
+            return kind
+        long_words = [w for w in vocabulary if len(w) >= 4]
+        for word in words:
+            if len(word) >= 4 and difflib.get_close_matches(word, long_words, n=1, cutoff=0.8):
+                return kind
+    key = header_key(text)
+    for kind, keys in _SENSITIVE_KEYS.items():
+        for field_key in keys:
+            known = header_key(HEADERS[field_key])
+            if key and difflib.SequenceMatcher(None, key, known).ratio() >= 0.75:
+                return kind
+    return None
 
 
 # --------------------------------------------------------------------------- reading files
@@ -277,9 +381,46 @@ def _header_position(rows: Sequence[Sequence[Any]]) -> tuple[int | None, int]:
 
 def _clean_cell(value: Any) -> Any:
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value).strip()
         return value or None
     return value
+
+
+#: What people write in a cell to mean "nothing here"; such a cell is blank.
+PLACEHOLDERS = frozenset(
+    {"-", "--", "---", "–", "—", ".", "..", "...", "n/a", "na", "n.a.", "n.a", "#n/a", "nil",
+     "nihil", "tidak ada", "tdk ada", "tak ada", "belum ada", "blm ada", "kosong", "x", "?"}
+)  # fmt: skip
+
+
+def is_placeholder(value: Any) -> bool:
+    """Tell whether a cell holds a placeholder such as ``-``, ``n/a`` or ``tidak ada``."""
+    return isinstance(value, str) and " ".join(value.split()).casefold() in PLACEHOLDERS
+
+
+@dataclass(frozen=True)
+class IgnoredColumn:
+    """A header the importer does not read, and why a person should look at it."""
+
+    header: str
+    #: ``"money"`` or ``"identity"`` when the column looks like such data, else None.
+    kind: str | None = None
+    #: The field a second column of the same name would have filled.
+    duplicate_of: str | None = None
+
+    @property
+    def reason(self) -> str:
+        if self.duplicate_of:
+            return f"kolom kedua untuk {HEADERS[self.duplicate_of]}; hanya kolom pertama dibaca"
+        if self.kind == "money":
+            return "tampaknya berisi jumlah uang, tetapi judulnya tidak dikenali"
+        if self.kind == "identity":
+            return "tampaknya berisi data identitas, tetapi judulnya tidak dikenali"
+        return "judul kolom tidak dikenali"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.kind is not None or self.duplicate_of is not None
 
 
 def _table(rows: list[Sequence[Any]], filename: str) -> pd.DataFrame:
@@ -287,14 +428,17 @@ def _table(rows: list[Sequence[Any]], filename: str) -> pd.DataFrame:
     if position is None or score < MIN_HEADER_MATCHES:
         raise ValueError(_NO_HEADER)
     columns: dict[str, int] = {}
-    ignored = []
+    ignored: list[IgnoredColumn] = []
     for index, cell in enumerate(rows[position]):
         key = match_header(cell)
+        header = " ".join(clean_text(str(cell)).split()) if cell is not None else ""
         if key is None:
-            if isinstance(cell, str) and cell.strip():
-                ignored.append(cell.strip())
+            if header:
+                ignored.append(IgnoredColumn(header, sensitive_kind(header)))
         elif key not in columns:
             columns[key] = index
+        else:
+            ignored.append(IgnoredColumn(header, duplicate_of=key))
     records, row_numbers = [], []
     for offset, row in enumerate(rows[position + 1 :], start=position + 2):
         width = len(row)
@@ -312,7 +456,11 @@ def _table(rows: list[Sequence[Any]], filename: str) -> pd.DataFrame:
         records, columns=FIELD_KEYS, index=pd.Index(row_numbers, name="baris"), dtype=object
     )
     frame.attrs.update(
-        filename=filename, header_row=position + 1, ignored_columns=ignored, columns=list(columns)
+        filename=filename,
+        header_row=position + 1,
+        ignored_columns=[column.header for column in ignored],
+        ignored=ignored,
+        columns=list(columns),
     )
     return frame
 
@@ -549,27 +697,58 @@ def _choice_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.casefold())
 
 
+_NO_SCHOOLING_PLACEHOLDERS = frozenset({"tidakada", "tdkada", "takada"})
 _EDUCATION_ALIASES = {
     **dict.fromkeys(
-        ("tidaksekolah", "belumsekolah", "tidakbelumsekolah", "tidaktamatsd", "tidakada"),
+        ("tidaksekolah", "belumsekolah", "tidakbelumsekolah", "tidaktamatsd", "belumtamatsd",
+         "tidaktamatsekolahdasar", "belumtamatsekolahdasar", "tidakpernahsekolah"),
         Education.NONE,
     ),
-    **dict.fromkeys(("sd", "mi", "sdmi", "sdsederajat", "sekolahdasar"), Education.SD),
-    **dict.fromkeys(("smp", "mts", "sltp", "smpmts", "smpsederajat"), Education.SMP),
+    **dict.fromkeys(("sd", "mi", "sdmi", "sekolahdasar"), Education.SD),
+    **dict.fromkeys(("smp", "mts", "sltp", "smpmts", "sekolahmenengahpertama"), Education.SMP),
     **dict.fromkeys(
-        ("sma", "smk", "ma", "slta", "smasmk", "smasmkma", "smasederajat", "smasmksederajat"),
+        ("sma", "smk", "ma", "slta", "smasmk", "smasmkma", "smak", "stm", "smea",
+         "sekolahmenengahatas", "paketc"),
         Education.SMA,
     ),
-    **dict.fromkeys(("d1", "d2", "d3", "di", "dii", "diii", "diploma"), Education.DIPLOMA),
-    **dict.fromkeys(("d4", "div", "s1", "sarjana"), Education.S1),
-    **dict.fromkeys(("s2", "s3", "magister", "doktor", "pascasarjana"), Education.PASCA),
-}
+    **dict.fromkeys(
+        ("d1", "d2", "d3", "di", "dii", "diii", "diploma", "diplomai", "diplomaii", "diplomaiii",
+         "diplomaiiii", "akademi", "akademidiplomaiii", "akademidiplomaiiismuda",
+         "akademidiplomaiiisarjanamuda", "sarjanamuda", "smuda"),
+        Education.DIPLOMA,
+    ),
+    **dict.fromkeys(
+        ("d4", "div", "s1", "sarjana", "diplomaiv", "diplomaivstratai", "diplomaivs1", "stratai",
+         "strata1", "d4s1"),
+        Education.S1,
+    ),
+    **dict.fromkeys(
+        ("s2", "s3", "magister", "doktor", "pascasarjana", "strataii", "strataiii", "strata2",
+         "strata3", "s2s3"),
+        Education.PASCA,
+    ),
+}  # fmt: skip
+# Kartu Keluarga and forms write "TAMAT SD/SEDERAJAT", "SLTA/SEDERAJAT", "Lulus SMA".
+_EDUCATION_PREFIXES = ("tamat", "lulusan", "lulus")
+_EDUCATION_SUFFIXES = ("sederajat", "sederajad", "sdrjt", "atausederajat")
 _MARITAL_ALIASES = {
-    **dict.fromkeys(("belumkawin", "belummenikah", "lajang", "single"), MaritalStatus.SINGLE),
-    **dict.fromkeys(("kawin", "menikah", "nikah", "sudahmenikah"), MaritalStatus.MARRIED),
-    **dict.fromkeys(("ceraihidup",), MaritalStatus.DIVORCED),
-    **dict.fromkeys(("ceraimati",), MaritalStatus.WIDOWED),
-}
+    **dict.fromkeys(
+        ("belumkawin", "belummenikah", "lajang", "single", "tidakkawin"), MaritalStatus.SINGLE
+    ),
+    **dict.fromkeys(
+        ("kawin", "menikah", "nikah", "sudahmenikah", "sudahkawin", "kawintercatat",
+         "kawinbelumtercatat", "kawinsiri", "nikahsiri"),
+        MaritalStatus.MARRIED,
+    ),
+    **dict.fromkeys(
+        ("ceraihidup", "ceraihiduptercatat", "ceraihidupbelumtercatat", "ceraihiduptidaktercatat"),
+        MaritalStatus.DIVORCED,
+    ),
+    **dict.fromkeys(
+        ("ceraimati", "ceraimatitercatat", "jandamati", "dudamati", "jandaditinggalmati"),
+        MaritalStatus.WIDOWED,
+    ),
+}  # fmt: skip
 _CHOICE_ALIASES: dict[type[LabelledEnum], dict[str, LabelledEnum]] = {
     Education: _EDUCATION_ALIASES,
     MaritalStatus: _MARITAL_ALIASES,
@@ -582,27 +761,141 @@ _CHOICE_LABELS = {
 _SECTOR_PREFIX = re.compile(r"([a-z])\s*[-.:)–]\s*.*", re.IGNORECASE)
 
 
+def _alias_key(enum_cls: type[LabelledEnum], text: str) -> str:
+    key = _choice_key(text)
+    if enum_cls is Education:
+        for prefix in _EDUCATION_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                key = key[len(prefix) :]
+                break
+        for suffix in _EDUCATION_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[: -len(suffix)]
+                break
+    return key
+
+
 def parse_choice(enum_cls: type[E], value: Any) -> E | None:
     """Find a fixed-list value by its code or Indonesian label, or a common alias; None when empty.
 
-    Sectors also accept the KBLI letter in front of the label (``"C - Industri pengolahan"``).
+    Education and marital status also accept the Kartu Keluarga wording (``SLTA/SEDERAJAT``,
+    ``DIPLOMA IV/STRATA I``, ``KAWIN TERCATAT``). Sectors: see :func:`parse_sector`.
     """
     text = cell_text(value)
     if text is None:
         return None
+    if enum_cls is Sector:
+        return parse_sector(text)[0]
     member = enum_cls.from_label(text)
     if member is None:
-        member = _CHOICE_ALIASES.get(enum_cls, {}).get(_choice_key(text))
-    if member is None and enum_cls is Sector and (match := _SECTOR_PREFIX.fullmatch(text)):
-        member = enum_cls.from_label(match.group(1))
+        member = _CHOICE_ALIASES.get(enum_cls, {}).get(_alias_key(enum_cls, text))
     if member is None:
         label = _CHOICE_LABELS.get(enum_cls, "Isian")
-        if enum_cls is Sector:
-            hint = "isi huruf KBLI (A–S) atau nama sektor seperti di lembar Petunjuk templat"
-        else:
-            hint = "pilih salah satu: " + ", ".join(m.label for m in enum_cls)
+        hint = "pilih salah satu: " + ", ".join(m.label for m in enum_cls)
         raise ValueError(f"{label} '{text}' tidak dikenal; {hint}.")
     return member
+
+
+# Sector names as people write them. Sure: the word names one KBLI section. Unsure: it usually
+# does, but the person should check (stored with a warning naming the section chosen).
+_SECTOR_WORDS: dict[str, Sector] = {
+    **dict.fromkeys(
+        ("pertanian", "perkebunan", "peternakan", "perikanan", "kehutanan", "tani", "petani",
+         "kebun", "ternak", "nelayan", "budidayaikan", "budidaya", "holtikultura",
+         "hortikultura", "agribisnis"),
+        Sector.A,
+    ),
+    **dict.fromkeys(
+        ("industri", "industrirumahtangga", "industrirumahan", "kerajinan", "kerajinantangan",
+         "konveksi", "menjahit", "jahit", "penjahit", "tenun", "batik", "mebel", "meubel",
+         "pengolahanmakanan", "percetakan", "sablon", "produksi"),
+        Sector.C,
+    ),
+    **dict.fromkeys(("konstruksi", "bangunan", "pertukangan", "tukang"), Sector.F),
+    **dict.fromkeys(
+        ("perdagangan", "dagang", "berdagang", "pedagang", "jualbeli", "warung", "toko",
+         "kelontong", "tokokelontong", "sembako", "eceran", "retail", "grosir", "kios", "kaki5",
+         "kakilima", "pedagangkakilima", "pkl", "bengkel", "bengkelmotor", "onlineshop",
+         "olshop", "jualanonline", "jualan"),
+        Sector.G,
+    ),
+    **dict.fromkeys(
+        ("transportasi", "angkutan", "pengangkutan", "ojek", "ojol", "ekspedisi", "kurir",
+         "pergudangan"),
+        Sector.H,
+    ),
+    **dict.fromkeys(
+        ("kuliner", "makananminuman", "makanandanminuman", "mamin", "rumahmakan",
+         "warungmakan", "katering", "catering", "restoran", "kafe", "cafe", "kedaikopi",
+         "warkop", "penginapan", "homestay", "kulinermakananminuman"),
+        Sector.I,
+    ),
+    **dict.fromkeys(("pendidikan", "kursus", "bimbel", "les", "bimbinganbelajar"), Sector.P),
+    **dict.fromkeys(("kesehatan", "klinik", "apotek", "bidan"), Sector.Q),
+    **dict.fromkeys(("kesenian", "hiburan", "seni", "sanggar", "rekreasi"), Sector.R),
+    **dict.fromkeys(
+        ("salon", "laundry", "binatu", "pangkasrambut", "cukur", "barbershop", "servishp",
+         "servis", "serviselektronik", "reparasi", "tatarias", "rias", "jasasalon"),
+        Sector.S,
+    ),
+}  # fmt: skip
+_SECTOR_UNSURE: dict[str, tuple[Sector, str]] = {
+    "jasa": (Sector.S, "jasa lain di luar angkutan, makan-minum, pendidikan dan kesehatan"),
+    "jasalainnya": (Sector.S, "jasa lain di luar angkutan, makan-minum, pendidikan dan kesehatan"),
+    "makanan": (Sector.I, "bila usaha membuat makanan kemasan untuk dijual lagi, pilih C"),
+    "minuman": (Sector.I, "bila usaha membuat minuman kemasan untuk dijual lagi, pilih C"),
+    "fashion": (Sector.C, "bila hanya menjual pakaian jadi, pilih G"),
+    "pakaian": (Sector.G, "bila menjahit atau membuat sendiri, pilih C"),
+    "digital": (Sector.J, "bila berjualan lewat internet, pilih G"),
+    "online": (Sector.G, "bila menjual jasa digital, pilih J"),
+    "kue": (Sector.C, "bila dijual siap santap di warung sendiri, pilih I"),
+    "rental": (Sector.N, "persewaan kendaraan atau barang"),
+    "persewaan": (Sector.N, "persewaan kendaraan atau barang"),
+    "lainnya": (Sector.S, "tulis sektor yang lebih tepat bila ada"),
+    "lainlain": (Sector.S, "tulis sektor yang lebih tepat bila ada"),
+}
+
+
+def _sector_label(sector: Sector) -> str:
+    return f"{sector.value} – {sector.label}"
+
+
+def parse_sector(value: Any) -> tuple[Sector | None, str | None]:
+    """Read a sector: the KBLI letter, its label, ``"C - Industri pengolahan"``, or a name people
+    use (``Perdagangan``, ``Kuliner``, ``Pertanian``). Returns the sector and, when the word is
+    not certain (``Jasa``), a warning naming the section chosen; None when empty.
+
+    :raise ValueError: when nothing matches, with the nearest sector name as a suggestion.
+    """
+    text = cell_text(value)
+    if text is None:
+        return None, None
+    member = Sector.from_label(text)
+    if member is None and (match := _SECTOR_PREFIX.fullmatch(text)):
+        member = Sector.from_label(match.group(1))
+    if member is not None:
+        return member, None
+    key = _choice_key(text)
+    if key.startswith("usaha") and len(key) > len("usaha"):
+        key = key[len("usaha") :]
+    if key in _SECTOR_WORDS:
+        return _SECTOR_WORDS[key], None
+    if key in _SECTOR_UNSURE:
+        sector, hint = _SECTOR_UNSURE[key]
+        return sector, (
+            f"Sektor '{text}' dibaca sebagai {_sector_label(sector)} ({hint}); periksa di "
+            "halaman usaha setelah impor."
+        )
+    message = (
+        f"Sektor '{text}' tidak dikenal; isi huruf KBLI (A–S) atau nama sektor seperti di lembar "
+        "Petunjuk templat."
+    )
+    known = dict(_SECTOR_WORDS) | {k: sector for k, (sector, _) in _SECTOR_UNSURE.items()}
+    known.update({_choice_key(s.label): s for s in Sector})
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+    if close:
+        message += f" Mungkin maksud Anda: {_sector_label(known[close[0]])}?"
+    raise ValueError(message)
 
 
 _KELURAHAN_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
@@ -700,6 +993,42 @@ class RowResult:
 
     def error(self, key: str | None, reason: str) -> None:
         self.errors.append((HEADERS.get(key, "") if key else "", reason))
+
+    @property
+    def stored(self) -> list[tuple[str, str]]:
+        """The values an import will store, as people read them: ``("Omzet per Bulan",
+        "Rp5.500.000")``; empty for a row that will not be stored."""
+        if self.values is None:
+            return []
+        v = self.values
+        shown: list[tuple[str, str]] = [
+            ("Nama Lengkap", v["full_name"]),
+            ("Jenis Kelamin", Gender(v["gender"]).label if v.get("gender") else "—"),
+            ("Tempat, Tanggal Lahir", f"{v['birth_place']}, {format_date(v['birth_date'])}"),
+        ]
+        if v.get("phone"):
+            shown.append(("No HP", v["phone"]))
+        address = v["address"]
+        if v.get("rt") or v.get("rw"):
+            address += f", RT {v.get('rt') or '—'}/RW {v.get('rw') or '—'}"
+        shown.append(("Alamat", address))
+        for key, label in (("education", "Pendidikan"), ("marital_status", "Status Perkawinan")):
+            if v.get(key):
+                shown.append((label, v[key].label))
+        if v.get("dependants"):
+            shown.append(("Jumlah Tanggungan", f"{v['dependants']} orang"))
+        b = self.business_values
+        if b:
+            shown.append(("Nama Usaha", f"{b['name']} ({b['sector'].value} – {b['sector'].label})"))
+            for key in ("products", "start_year", "nib"):
+                if b.get(key):
+                    shown.append((HEADERS[key], str(b[key])))
+            for key in ("monthly_revenue", "monthly_costs", "capital"):
+                if b.get(key) is not None and not (b[key] == 0 and key in self.blank_columns):
+                    shown.append((HEADERS[key], format_rupiah(b[key])))
+            if b.get("employees"):
+                shown.append(("Tenaga Kerja", f"{b['employees']} orang"))
+        return shown
 
     def warn(self, key: str | None, reason: str) -> None:
         self.warnings.append((HEADERS.get(key, "") if key else "", reason))
@@ -801,8 +1130,24 @@ def _check_row(
     today: date,
 ) -> RowResult:
     result = RowResult(row_number)
-    result.blank_columns = frozenset(key for key in FIELD_KEYS if is_blank(cells.get(key)))
     failed: set[str] = set()
+    cells = dict(cells)
+    for key, value in cells.items():
+        if not isinstance(value, str):
+            continue
+        if found := control_characters(value):
+            result.error(key, control_character_message(HEADERS[key], found))
+            failed.add(key)
+            cells[key] = None
+        elif is_placeholder(value):
+            cells[key] = None
+            if key == "education" and _choice_key(value) in _NO_SCHOOLING_PLACEHOLDERS:
+                result.warn(
+                    key,
+                    f"Pendidikan '{value}' dibaca sebagai kosong. Bila maksudnya tidak pernah "
+                    "sekolah, tulis 'Tidak/belum sekolah'.",
+                )
+    result.blank_columns = frozenset(key for key in FIELD_KEYS if is_blank(cells.get(key)))
 
     raw_nik = cells.get("nik")
     nik = _parsed(result, failed, "nik", parse_nik_cell, raw_nik)
@@ -810,6 +1155,7 @@ def _check_row(
     result.nik_masked = mask_nik(result.nik)
     if nik == EXAMPLE_NIK and "contoh" in (cell_text(cells.get("full_name")) or "").casefold():
         result.error("nik", "Ini baris contoh dari templat; hapus baris ini sebelum mengimpor.")
+        return result
     kelurahan_code = _parsed(
         result,
         failed,
@@ -895,9 +1241,10 @@ def _check_business(result: RowResult, cells: Mapping[str, Any], today: date) ->
     if all(is_blank(cells.get(key)) for key in BUSINESS_KEYS):
         return
     failed: set[str] = set()
-    sector = _parsed(
-        result, failed, "sector", lambda v: parse_choice(Sector, v), cells.get("sector")
-    )
+    sector_read = _parsed(result, failed, "sector", parse_sector, cells.get("sector"))
+    sector, sector_warning = sector_read or (None, None)
+    if sector_warning:
+        result.warn("sector", sector_warning)
     if sector is None and "sector" not in failed:
         result.error("sector", "Sektor usaha wajib diisi bila ada data usaha.")
         failed.add("sector")

@@ -17,6 +17,7 @@ from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA, format_datetime
 from harkat.core.nik import Gender, NikError, nik_warnings, parse_nik
 from harkat.core.phone import PhoneError, normalise_phone, phone_search_key
+from harkat.core.text import clean_text, name_problem, single_line, text_problem, too_long
 from harkat.database import utcnow
 from harkat.errors import DomainError, StaleObjectError, StopValidation, ValidationError
 from harkat.reference.models import Kecamatan, Kelurahan
@@ -219,7 +220,8 @@ def clean_entrepreneur(
     values: dict = {}
 
     try:
-        info = parse_nik(data.nik, today=today)
+        nik = clean_text(data.nik) if isinstance(data.nik, str) else data.nik
+        info = parse_nik(nik, today=today)
     except NikError as error:
         errors.append(ValidationError("nik", str(error)))
         info = None
@@ -235,39 +237,47 @@ def clean_entrepreneur(
     else:
         values["gender"], values["birth_date"] = data.gender, data.birth_date
 
-    name = " ".join((data.full_name or "").split())
+    name = single_line(data.full_name)
     if len(name) < 2:
         errors.append(ValidationError("full_name", "Nama lengkap wajib diisi (sesuai KTP)."))
     elif len(name) > 120:
-        errors.append(ValidationError("full_name", "Nama lengkap maksimal 120 karakter."))
+        errors.append(ValidationError("full_name", too_long("Nama lengkap", name, 120)))
+    elif problem := name_problem(name, "Nama lengkap"):
+        errors.append(ValidationError("full_name", problem))
     values["full_name"] = name
     values["search_name"] = Entrepreneur.name_key(name)
 
-    birth_place = " ".join((data.birth_place or "").split())
+    birth_place = single_line(data.birth_place)
     if not birth_place:
         errors.append(ValidationError("birth_place", "Tempat lahir wajib diisi."))
-    values["birth_place"] = birth_place[:80]
+    elif problem := text_problem("Tempat lahir", birth_place, 80):
+        errors.append(ValidationError("birth_place", problem))
+    values["birth_place"] = birth_place
     today = today or datetime.now(JAKARTA).date()
     if values["birth_date"] is None:
         errors.append(ValidationError("birth_date", "Tanggal lahir wajib diisi."))
     elif values["birth_date"] > today:
         errors.append(ValidationError("birth_date", "Tanggal lahir tidak boleh di masa depan."))
+    else:
+        _check_age(errors, warnings, info, data.birth_date, today)
     if values["gender"] is None:
         errors.append(ValidationError("gender", "Jenis kelamin wajib diisi."))
 
     values["phone"] = None
-    if data.phone and str(data.phone).strip():
+    if data.phone and single_line(str(data.phone)):
         try:
-            values["phone"] = normalise_phone(data.phone)
+            values["phone"] = normalise_phone(single_line(str(data.phone)))
         except PhoneError as error:
             errors.append(ValidationError("phone", str(error)))
 
-    address = " ".join((data.address or "").split())
+    address = single_line(data.address)
     if not address:
         errors.append(ValidationError("address", "Alamat wajib diisi."))
-    values["address"] = address[:200]
+    elif problem := text_problem("Alamat", address, 200):
+        errors.append(ValidationError("address", problem))
+    values["address"] = address
     for name_, value in (("rt", data.rt), ("rw", data.rw)):
-        text = (str(value).strip() if value is not None else "") or None
+        text = (single_line(str(value)) if value is not None else "") or None
         if text is not None:
             if not _RT_RW.match(text):
                 errors.append(ValidationError(name_, f"{name_.upper()} berupa angka 1–3 digit."))
@@ -293,6 +303,55 @@ def clean_entrepreneur(
     if errors:
         raise StopValidation.from_errors(errors)
     return CleanEntrepreneur(values, warnings)
+
+
+#: KTP age: an entrepreneur is at least this old; older than the second is worth a look.
+MIN_AGE_YEARS = 17
+OLD_AGE_YEARS = 100
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Whole years of age on a day (someone born on 29 February ages on 1 March)."""
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - before_birthday
+
+
+def _check_age(
+    errors: list[ValidationError],
+    warnings: list[str],
+    info,
+    typed: date | None,
+    today: date,
+) -> None:
+    """Refuse anyone under KTP age by the NIK's or the typed birth date; warn past 100."""
+    if info is not None:
+        age = age_on(info.birth_date, today)
+        if age < MIN_AGE_YEARS:
+            errors.append(
+                ValidationError(
+                    "nik",
+                    f"Menurut NIK, tanggal lahir {info.birth_date:%d-%m-%Y} (umur {age} tahun); "
+                    f"pelaku usaha minimal berumur {MIN_AGE_YEARS} tahun (usia KTP). Periksa NIK.",
+                )
+            )
+            return
+    if typed is not None:
+        age = age_on(typed, today)
+        if age < MIN_AGE_YEARS:
+            errors.append(
+                ValidationError(
+                    "birth_date",
+                    f"Tanggal lahir {typed:%d-%m-%Y} berarti umur {age} tahun; pelaku usaha "
+                    f"minimal berumur {MIN_AGE_YEARS} tahun (usia KTP).",
+                )
+            )
+            return
+    born = typed or (info.birth_date if info is not None else None)
+    if born is not None and age_on(born, today) > OLD_AGE_YEARS:
+        warnings.append(
+            f"Tanggal lahir {born:%d-%m-%Y} berarti umur {age_on(born, today)} tahun; "
+            "periksa tanggal lahir dan NIK."
+        )
 
 
 def next_registration_numbers(session: Session, year: int, count: int = 1) -> list[str]:
@@ -522,16 +581,32 @@ class BusinessData:
     employees: int | None = 0
 
 
+#: A business's free-text fields: key, label in messages, the column's length.
+_BUSINESS_TEXTS = (
+    ("name", "Nama usaha", 120),
+    ("products", "Produk", 200),
+    ("address", "Alamat usaha", 200),
+    ("sku_number", "Nomor SKU", 60),
+    ("halal_certificate", "Nomor sertifikat halal", 60),
+    ("pirt_number", "Nomor P-IRT", 60),
+)
+
+
 def clean_business(data: BusinessData, today: date | None = None) -> dict:
     """Validate a business; amounts are whole rupiah and never negative."""
     today = today or datetime.now(JAKARTA).date()
     errors = []
-    name = " ".join((data.name or "").split())
+    texts = {}
+    for key, label, limit in _BUSINESS_TEXTS:
+        texts[key] = single_line(getattr(data, key))
+        if problem := text_problem(label, texts[key], limit):
+            errors.append(ValidationError(key, problem))
+    name = texts["name"]
     if not name:
         errors.append(ValidationError("name", "Nama usaha wajib diisi."))
     if not isinstance(data.sector, Sector):
         errors.append(ValidationError("sector", "Pilih sektor usaha (KBLI)."))
-    nib = re.sub(r"\D", "", data.nib or "") or None
+    nib = re.sub(r"\D", "", clean_text(data.nib or "")) or None
     if data.nib and (nib is None or len(nib) != 13):
         errors.append(ValidationError("nib", "NIB terdiri dari 13 angka (lihat dokumen OSS)."))
     if data.start_year is not None and not 1950 <= data.start_year <= today.year:
@@ -549,15 +624,15 @@ def clean_business(data: BusinessData, today: date | None = None) -> dict:
     if errors:
         raise StopValidation.from_errors(errors)
     return {
-        "name": name[:120],
+        "name": name,
         "sector": data.sector,
-        "products": " ".join((data.products or "").split())[:200],
+        "products": texts["products"],
         "start_year": data.start_year,
-        "address": " ".join((data.address or "").split())[:200],
+        "address": texts["address"],
         "nib": nib,
-        "sku_number": (data.sku_number or "").strip() or None,
-        "halal_certificate": (data.halal_certificate or "").strip() or None,
-        "pirt_number": (data.pirt_number or "").strip() or None,
+        "sku_number": texts["sku_number"] or None,
+        "halal_certificate": texts["halal_certificate"] or None,
+        "pirt_number": texts["pirt_number"] or None,
         "monthly_revenue": data.monthly_revenue or 0,
         "monthly_costs": data.monthly_costs or 0,
         "capital": data.capital or 0,

@@ -392,18 +392,17 @@ def import_upload():
                 results = importer.preview(db.session, frame, current_actor())
             finally:
                 db.session.rollback()
-            return _render_preview(token, filename, results)
+            return _render_preview(token, filename, results, frame.attrs["ignored"])
     return render_template("registration/import_upload.html", form=form)
 
 
-def _render_preview(token: str, filename: str, results, confirm_form=None):
+#: Errors first, then warnings, then the rows that are ready.
+_STATUS_ORDER = {importer.ERROR: 0, importer.WARNING: 1, importer.OK: 2}
+
+
+def _render_preview(token: str, filename: str, results, ignored, confirm_form=None):
     counts = Counter(r.status for r in results)
-    problems = [r for r in results if r.status != "ok"]
-    shown = (
-        problems[:PREVIEW_ROWS]
-        + [r for r in results if r.status == "ok"][: max(0, PREVIEW_ROWS - len(problems))]
-    )
-    shown.sort(key=lambda r: r.row_number)
+    shown = sorted(results, key=lambda r: (_STATUS_ORDER[r.status], r.row_number))[:PREVIEW_ROWS]
     return render_template(
         "registration/import_preview.html",
         token=token,
@@ -412,6 +411,8 @@ def _render_preview(token: str, filename: str, results, confirm_form=None):
         total=len(results),
         counts=counts,
         hidden=len(results) - len(shown),
+        ignored=ignored,
+        must_confirm=any(column.needs_confirmation for column in ignored),
         form=confirm_form or ConfirmImportForm(formdata=None),
     )
 
@@ -426,6 +427,15 @@ def import_commit(token: str):
         abort(400)
     frame = importer.read_table(data, meta["filename"])
     results = importer.preview(db.session, frame, current_actor())
+    ignored = frame.attrs["ignored"]
+    if any(column.needs_confirmation for column in ignored) and not form.accept_ignored.data:
+        db.session.rollback()
+        form.accept_ignored.errors = [
+            "Ada kolom yang tampaknya berisi uang atau identitas tetapi tidak akan diimpor. "
+            "Periksa daftarnya, lalu centang pernyataan ini untuk melanjutkan, atau perbaiki "
+            "judul kolomnya dan unggah lagi."
+        ]
+        return _render_preview(token, meta["filename"], results, ignored, form)
     summary = importer.commit(
         db.session,
         results,

@@ -249,7 +249,7 @@ def test_an_unknown_choice_lists_the_accepted_labels():
     assert "Pendidikan 'Pesantren' tidak dikenal" in str(caught.value)
     assert "SD/sederajat" in str(caught.value)
     with pytest.raises(ValueError, match="huruf KBLI"):
-        importer.parse_choice(Sector, "Kuliner")
+        importer.parse_choice(Sector, "Bisnis keluarga")
 
 
 # --------------------------------------------------------------------------- kelurahan
