@@ -254,14 +254,12 @@ def clean_entrepreneur(
         errors.append(ValidationError("birth_place", problem))
     values["birth_place"] = birth_place
     today = today or datetime.now(JAKARTA).date()
-    if values["birth_date"] is None:
-        errors.append(ValidationError("birth_date", "Tanggal lahir wajib diisi."))
-    elif values["birth_date"] > today:
-        errors.append(ValidationError("birth_date", "Tanggal lahir tidak boleh di masa depan."))
-    else:
-        _check_age(errors, warnings, info, data.birth_date, today)
-    if values["gender"] is None:
-        errors.append(ValidationError("gender", "Jenis kelamin wajib diisi."))
+    # Both come from a readable NIK when not typed; without one, the NIK's error says enough.
+    if values["birth_date"] is not None:
+        if values["birth_date"] > today:
+            errors.append(ValidationError("birth_date", "Tanggal lahir tidak boleh di masa depan."))
+        else:
+            _check_age(errors, warnings, info, data.birth_date, today)
 
     values["phone"] = None
     if data.phone and single_line(str(data.phone)):
@@ -323,15 +321,31 @@ def _check_age(
     typed: date | None,
     today: date,
 ) -> None:
-    """Refuse anyone under KTP age by the NIK's or the typed birth date; warn past 100."""
+    """Refuse anyone under KTP age by the NIK's or the typed birth date; warn past 100.
+
+    A NIK holds a two-digit year, read as the latest century not in the future; when the typed
+    date has the NIK's day, month and two-digit year, its century is the one meant (born 1925).
+    """
     if info is not None:
-        age = age_on(info.birth_date, today)
+        nik_born = info.birth_date
+        if typed is not None and (typed.day, typed.month, typed.year % 100) == (
+            nik_born.day,
+            nik_born.month,
+            nik_born.year % 100,
+        ):
+            nik_born = typed
+        age = age_on(nik_born, today)
         if age < MIN_AGE_YEARS:
             errors.append(
                 ValidationError(
                     "nik",
-                    f"Menurut NIK, tanggal lahir {info.birth_date:%d-%m-%Y} (umur {age} tahun); "
-                    f"pelaku usaha minimal berumur {MIN_AGE_YEARS} tahun (usia KTP). Periksa NIK.",
+                    f"Menurut NIK, tanggal lahir {nik_born:%d-%m-%Y} (umur {age} tahun); pelaku "
+                    f"usaha minimal berumur {MIN_AGE_YEARS} tahun (usia KTP). Periksa NIK"
+                    + (
+                        f"; bila lahir tahun 19{nik_born:%y}, isi juga tanggal lahir lengkap."
+                        if age + 100 <= OLD_AGE_YEARS + 10
+                        else "."
+                    ),
                 )
             )
             return
