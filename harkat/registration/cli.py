@@ -59,7 +59,15 @@ def _report(results: list[importer.RowResult]) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Tulis hasil per baris ke berkas XLSX ini.",
 )
-def entrepreneurs_command(file, username, dry_run, all_or_nothing, update_existing, result_path):
+@click.option(
+    "--abaikan-kolom",
+    "accept_ignored",
+    is_flag=True,
+    help="Lanjutkan walau ada kolom mirip uang/identitas yang tidak dikenali.",
+)
+def entrepreneurs_command(
+    file, username, dry_run, all_or_nothing, update_existing, result_path, accept_ignored
+):
     """Import entrepreneurs (one business per row optional) from an XLSX or CSV file."""
     user = _acting_user(username)
     set_actor(user)
@@ -77,8 +85,9 @@ def entrepreneurs_command(file, username, dry_run, all_or_nothing, update_existi
         f"Berkas {file.name}: {len(results)} baris data (judul kolom di baris "
         f"{table.attrs['header_row']})."
     )
-    if table.attrs.get("ignored_columns"):
-        click.echo("Kolom tidak dikenal, diabaikan: " + ", ".join(table.attrs["ignored_columns"]))
+    ignored = table.attrs.get("ignored", [])
+    for column in ignored:
+        click.echo(f"Kolom tidak diimpor: {column.header} — {column.reason}.")
     _report(results)
     click.echo(
         f"Pemeriksaan: {counts[importer.OK]} ok, {counts[importer.WARNING]} peringatan, "
@@ -94,6 +103,13 @@ def entrepreneurs_command(file, username, dry_run, all_or_nothing, update_existi
             raise SystemExit(1)
         return
 
+    if any(column.needs_confirmation for column in ignored) and not accept_ignored:
+        db.session.rollback()
+        raise click.ClickException(
+            "Ada kolom yang tampaknya berisi uang atau identitas tetapi tidak akan diimpor (lihat "
+            "di atas). Ubah judul kolomnya seperti di templat, atau ulangi dengan "
+            "--abaikan-kolom bila kolom itu memang tidak perlu diimpor. Tidak ada yang disimpan."
+        )
     summary = importer.commit(
         db.session,
         results,

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from harkat.auth.models import Role
 from harkat.extensions import db
+from harkat.registration.cli import import_cli
 from harkat.registration.domain import Education, MaritalStatus, Sector
 from harkat.registration.models import Business, Entrepreneur
 from tests.data.messy_kelurahan import LONG_ADDRESS, LONG_BUSINESS, PATH, nik
@@ -142,3 +143,22 @@ def test_unread_columns_are_listed_and_a_money_column_needs_a_tick(app, client, 
         assert not db.session.scalar(
             sa.select(sa.func.count()).where(Business.name.startswith(LONG_BUSINESS[:100]))
         )
+
+
+def test_the_cli_refuses_to_drop_a_money_column_unless_told(app, create_user):
+    if "import" not in app.cli.commands:
+        app.cli.add_command(import_cli)
+    runner = app.test_cli_runner()
+    _, username = create_user(Role.ADMIN)
+    args = ["import", "entrepreneurs", str(PATH), "--as", username]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 1, refused.output
+    assert "Kolom tidak diimpor: Pendapatan Lain — tampaknya berisi jumlah uang" in refused.output
+    assert "Tidak ada yang disimpan" in refused.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entrepreneur)) == 0
+
+    accepted = runner.invoke(args=[*args, "--abaikan-kolom"])
+    assert accepted.exit_code == 0, accepted.output
+    stored = sum(state != REFUSED for state, *_ in EXPECTED.values())
+    assert f"{stored} didaftarkan" in accepted.output
