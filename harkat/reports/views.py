@@ -116,6 +116,7 @@ def absorption():
         reopen_form=ReopenMonthForm(month=calc.month_key(month)),
         pipeline_labels=documents.PIPELINE_LABELS,
         funnel_note=calc.funnel_note(figures),
+        conversion_note=documents.conversion_note(figures),
     )
 
 

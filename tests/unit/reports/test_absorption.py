@@ -72,8 +72,47 @@ def test_size_brackets_edges():
 
 
 def test_funnel_conversion_from_the_stage_before():
-    rows = calc.funnel([("a", "A", 200), ("b", "B", 50), ("c", "C", 0), ("d", "D", 0)])
+    rows = calc.funnel(
+        [("a", "A", 200, None), ("b", "B", 50, 50), ("c", "C", 0, 0), ("d", "D", 0, 0)]
+    )
     assert [r["conversion_percent"] for r in rows] == [None, "25.00", "0.00", None]
+
+
+def test_a_stage_larger_than_the_one_before_converts_at_most_everyone():
+    # 3 graduates, 5 screened of whom 2 graduated: 2 of 3, never 5 ÷ 3 = 166,67%.
+    rows = calc.funnel([("graduated", "Lulus", 3, None), ("screened", "Diskrining", 5, 2)])
+    assert rows[1]["conversion_percent"] == "66.67" and rows[1]["from_previous"] == 2
+
+
+@given(
+    st.lists(
+        st.frozensets(st.integers(min_value=0, max_value=40), max_size=40),
+        min_size=2,
+        max_size=7,
+    )
+)
+def test_conversions_never_exceed_100_percent_whatever_the_stages(people_at):
+    """Stages as arbitrary (not nested) sets of people, counted the way the SQL counts them."""
+    stages = [("s0", "S0", len(people_at[0]), None)] + [
+        (f"s{k}", f"S{k}", len(people), len(people & people_at[k - 1]))
+        for k, people in enumerate(people_at)
+        if k
+    ]
+    for k, row in enumerate(calc.funnel(stages)):
+        if row["conversion_percent"] is None:
+            assert k == 0 or not people_at[k - 1]
+            continue
+        assert Decimal(0) <= Decimal(row["conversion_percent"]) <= 100
+        expected = Decimal(len(people_at[k] & people_at[k - 1])) * 100 / len(people_at[k - 1])
+        assert abs(Decimal(row["conversion_percent"]) - expected) <= Decimal("0.005")
+
+
+def test_the_three_month_pace_is_rounded_half_up_not_truncated():
+    first = date(2026, 3, 1)
+    pace = calc.forecast(first, {"2026-03": 2, "2026-02": 0}, 2, 10, None, None)
+    assert pace["pace_per_month"] == 1  # 0,67 rounds to 1 (truncating said 0: "no pace")
+    pace = calc.forecast(first, {"2026-03": 1_000_000_001}, 1, 10**12, None, None)
+    assert pace["pace_per_month"] == 333_333_334  # 333.333.333,67
 
 
 def test_median_days_ignores_back_dated_pairs():
