@@ -28,10 +28,12 @@ from harkat.core.dates import format_date, format_datetime, format_month
 from harkat.core.money import format_rupiah
 from harkat.core.spreadsheet import neutralise
 from harkat.reports import absorption as calc
+from harkat.reports import charts
 
 GREEN = colors.HexColor("#0b5e3c")
 LIGHT = colors.HexColor("#cfe3d8")
 LINE = pdf.LINE
+GRID_LINE = colors.HexColor("#dee2e6")
 
 PIPELINE_LABELS = {
     "submitted": "Diajukan, belum ditelaah",
@@ -421,25 +423,37 @@ def _table(styles, header, rows, widths, right=(), nowrap=None):
 
 
 def bar_drawing(rows: list[tuple[str, int]], width: float) -> Drawing:
-    """Horizontal bars for the PDF, from the same rows as the web chart."""
+    """Horizontal bars for the PDF, from the same rows as the web chart; long labels wrap onto
+    a second line rather than being cut."""
     rows = rows[:10]
-    bar_h, gap, label_w = 10, 4, 45 * mm
+    size, label_w = 7, 45 * mm
+    labels = [charts.fit_label(label, label_w - 6, size) for label, _ in rows]
+    bar_h, gap = (12, 4) if any(len(lines) > 1 for lines in labels) else (10, 4)
     height = len(rows) * (bar_h + gap) + 4
     drawing = Drawing(width, height)
     peak = max((v for _, v in rows), default=0) or 1
-    for index, (label, value) in enumerate(rows):
+    for index, ((_, value), lines) in enumerate(zip(rows, labels, strict=True)):
         y = height - (index + 1) * (bar_h + gap)
         length = (width - label_w - 30 * mm) * value / peak
-        drawing.add(String(label_w - 3, y + 2, label[:30], fontSize=7, textAnchor="end"))
+        first = y + bar_h / 2 - 2.5 + (len(lines) - 1) * 4
+        for k, line in enumerate(lines):
+            drawing.add(String(label_w - 3, first - k * 8, line, fontSize=size, textAnchor="end"))
         drawing.add(Rect(label_w, y, length, bar_h, fillColor=GREEN, strokeColor=None))
-        drawing.add(String(label_w + length + 3, y + 2, format_rupiah(value), fontSize=7))
+        drawing.add(
+            String(label_w + length + 3, y + bar_h / 2 - 2.5, format_rupiah(value), fontSize=size)
+        )
     return drawing
 
 
-def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> Drawing:
+RED = colors.HexColor("#b02a37")
+
+
+def trend_drawing(points: list[dict], width: float, height: float = 62 * mm) -> Drawing:
+    """Monthly disbursement (bars), the yearly cumulative and its target (lines), with a value
+    axis, Indonesian month names and a legend — all inside the drawing."""
     drawing = Drawing(width, height)
-    left, bottom = 14 * mm, 10 * mm
-    plot_w, plot_h = width - left - 4 * mm, height - bottom - 4 * mm
+    left, bottom, top = 17 * mm, 16 * mm, 3 * mm
+    plot_w, plot_h = width - left - 2 * mm, height - bottom - top
     peak = max(
         [p["cumulative"] for p in points]
         + [p["target_cumulative"] or 0 for p in points]
@@ -447,7 +461,20 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
         + [1]
     )
     step = plot_w / max(len(points), 1)
-    drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=LINE))
+    for fraction in (0, 0.5, 1):
+        y = bottom + plot_h * fraction
+        drawing.add(
+            Line(left, y, left + plot_w, y, strokeColor=LINE if fraction == 0 else GRID_LINE)
+        )
+        drawing.add(
+            String(
+                left - 2,
+                y - 2,
+                charts._short_rupiah(int(peak * fraction)) if fraction else "Rp0",
+                fontSize=6.5,
+                textAnchor="end",
+            )
+        )
     for index, p in enumerate(points):
         x = left + index * step
         h = plot_h * p["amount"] / peak
@@ -456,7 +483,7 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
             String(
                 x + step / 2,
                 bottom - 8,
-                p["month"][5:] + "/" + p["month"][2:4],
+                charts.month_tick(p["month"]),
                 fontSize=6.5,
                 textAnchor="middle",
             )
@@ -475,14 +502,20 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
     for run in calc.year_segments(points, "target_cumulative"):
         if len(run) > 1:
             drawing.add(
-                PolyLine(
-                    coords(run),
-                    strokeColor=colors.HexColor("#b02a37"),
-                    strokeWidth=1.2,
-                    strokeDashArray=[4, 3],
-                )
+                PolyLine(coords(run), strokeColor=RED, strokeWidth=1.2, strokeDashArray=[4, 3])
             )
-    drawing.add(String(0, bottom + plot_h - 6, format_rupiah(peak), fontSize=6))
+    # The legend, under the month names.
+    y = 2 * mm
+    drawing.add(Rect(left, y, 8, 6, fillColor=LIGHT, strokeColor=None))
+    drawing.add(String(left + 11, y + 1, "Cair per bulan", fontSize=7))
+    x = left + 70
+    drawing.add(Line(x, y + 3, x + 16, y + 3, strokeColor=GREEN, strokeWidth=1.8))
+    drawing.add(String(x + 19, y + 1, "Kumulatif tahun berjalan", fontSize=7))
+    x += 125
+    drawing.add(
+        Line(x, y + 3, x + 16, y + 3, strokeColor=RED, strokeWidth=1.2, strokeDashArray=[4, 3])
+    )
+    drawing.add(String(x + 19, y + 1, "Target kumulatif", fontSize=7))
     return drawing
 
 
@@ -596,10 +629,10 @@ def to_pdf(figures: dict) -> bytes:
             right=(1, 2),
         )
     )
-    story.append(Paragraph("Corong perjalanan UMKM (kumulatif)", styles["h2"]))
+    funnel_part = [Paragraph("Corong perjalanan UMKM (kumulatif)", styles["h2"])]
     if note := calc.funnel_note(figures):
-        story.append(Paragraph(_esc(note), styles["small"]))
-    story.append(
+        funnel_part.append(Paragraph(_esc(note), styles["small"]))
+    funnel_part.append(
         _table(
             styles,
             ["Tahap", "Jumlah UMKM", "Juga sudah di tahap sebelumnya", "Konversi"],
@@ -616,7 +649,9 @@ def to_pdf(figures: dict) -> bytes:
             right=(1, 2, 3),
         )
     )
-    story.append(Paragraph(_esc(conversion_note(figures)), styles["small"]))
+    funnel_part.append(Spacer(1, 1 * mm))
+    funnel_part.append(Paragraph(_esc(conversion_note(figures)), styles["small"]))
+    story.append(KeepTogether(funnel_part))
     story.append(Spacer(1, 2 * mm))
     story.append(
         _table(
@@ -705,7 +740,7 @@ def to_pdf(figures: dict) -> bytes:
                     format_rupiah(totals["take_over_amount"]),
                 ]
             ],
-            [w * 0.1] * 7 + [w * 0.3],
+            [w * r for r in (0.11, 0.08, 0.09, 0.09, 0.11, 0.1, 0.14, 0.28)],
             right=tuple(range(8)),
         )
     )

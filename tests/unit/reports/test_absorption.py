@@ -236,3 +236,65 @@ def test_single_months_of_a_year_are_dots_not_lines():
     # December closes last year, January opens this one: two dots, no line across the reset.
     assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == 2
     assert svg.findall("{http://www.w3.org/2000/svg}polyline") == []
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+LONG = "G – Perdagangan besar dan eceran; reparasi dan perawatan mobil dan sepeda motor"
+
+
+def test_long_bar_labels_wrap_inside_the_chart_instead_of_being_cut():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    svg = ET.fromstring(charts.bars([(LONG, 9_000_000), ("Telanaipura", 1_000_000)]))  # noqa: S314
+    label = next(t for t in svg.iter(f"{SVG}text") if t.find(f"{SVG}title") is not None)
+    assert label.find(f"{SVG}title").text == LONG  # the whole label on hover
+    lines = [span.text for span in label.findall(f"{SVG}tspan")]
+    assert len(lines) == 2 and lines[0].startswith("G – Perdagangan besar")
+    assert lines[1].endswith("…")  # too long for two lines: said so, not cut mid-word
+    for line in lines:  # right-aligned at x=184: must not start left of the drawing
+        assert stringWidth(line, "Helvetica", 11) <= 184
+    short = [t for t in svg.iter(f"{SVG}tspan") if t.text == "Telanaipura"]
+    assert len(short) == 1
+
+
+def test_short_rupiah_rounds_half_up():
+    assert charts._short_rupiah(1_250_000_000) == "Rp1,3 M"  # float formatting said 1,2
+    assert charts._short_rupiah(2_500_000) == "Rp3 jt"
+    assert charts.month_tick("2026-12") == "Des 26"
+
+
+def test_pdf_chart_labels_stay_inside_their_drawings():
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from harkat.reports import documents
+
+    def strings(drawing):
+        for item in drawing.contents:
+            if isinstance(item, String):
+                width = stringWidth(item.text, item.fontName, item.fontSize)
+                start = {"end": item.x - width, "middle": item.x - width / 2}.get(
+                    item.textAnchor, item.x
+                )
+                yield item.text, start, start + width, item.y
+
+    bars = documents.bar_drawing([(LONG, 9_000_000_000), ("Telanaipura", 1)], 500)
+    points = [
+        {
+            "month": f"2026-{m:02d}",
+            "amount": 10**9,
+            "cumulative": m * 10**9,
+            "target_cumulative": 110 * 10**9,
+        }
+        for m in range(1, 13)
+    ]
+    trend = documents.trend_drawing(points, 500)
+    for drawing in (bars, trend):
+        texts = list(strings(drawing))
+        for text, left, right, y in texts:
+            assert left >= 0 and right <= drawing.width, text
+            assert 0 <= y <= drawing.height, text
+    texts = [t[0] for t in strings(trend)]
+    assert {"Cair per bulan", "Kumulatif tahun berjalan", "Target kumulatif"} <= set(texts)
+    assert "Des 26" in texts and "Rp110,0 M" in texts
+    assert any(t.endswith("…") for t, *_ in strings(bars))
