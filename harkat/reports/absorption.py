@@ -125,10 +125,13 @@ def breakdown(
 
 
 def breakdowns(loans: list[LoanRow], start: date, end: date) -> dict[str, dict]:
-    return {
+    out = {
         name: {"title": title, "rows": breakdown(loans, start, end, key)}
         for name, title, key in DIMENSIONS
     }
+    # Loan sizes read as a scale, smallest bracket first, not by how much each holds.
+    out["size"]["rows"].sort(key=lambda r: int(r["key"]))
+    return out
 
 
 #: How the funnel's conversion is defined, said on the page, in the PDF and in the XLSX.

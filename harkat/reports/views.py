@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 import sqlalchemy as sa
@@ -278,7 +278,11 @@ def indicators():
                     "Target per bulan adalah kumulatif: tidak boleh turun."
                 ]
         if not monthly and not problems:
-            monthly = [annual * month // 12 for month in range(1, 13)]
+            # An even spread, rounded half-up (a 10-UMKM year is 1 by January, not 0).
+            monthly = [
+                int((Decimal(annual) * month / 12).quantize(Decimal(1), ROUND_HALF_UP))
+                for month in range(1, 13)
+            ]
         if problems:
             apply_errors(form, StopValidation(problems))
         else:

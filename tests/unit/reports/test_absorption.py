@@ -62,6 +62,8 @@ def test_breakdowns_split_month_and_cumulative_and_add_up():
     assert bank["BRI"]["share_percent"] == "84.38"
     sizes = {r["label"]: r["cumulative_count"] for r in result["size"]["rows"]}
     assert sizes == {"≤ Rp2 juta": 1, "Rp2–5 juta": 1, "> Rp20 juta": 1}
+    # Brackets read as a scale, smallest first, though the largest holds the most money.
+    assert list(sizes) == ["≤ Rp2 juta", "Rp2–5 juta", "> Rp20 juta"]
 
 
 def test_size_brackets_edges():
