@@ -144,3 +144,15 @@ def test_dates_on_the_page_and_in_the_pdf_are_indonesian_in_jakarta_time(
     assert not ISO_DATE.search(pdf_text)
     visible = re.sub(r"<[^>]+>", " ", page)
     assert not ISO_DATE.search(visible), ISO_DATE.search(visible)
+
+
+def test_amounts_on_the_page_never_wrap(app, client, login_as, place):
+    _january_with_a_big_loan(app, place)
+    login_as(Role.VIEWER)
+    page = client.get("/laporan/serapan?bulan=2026-01").get_data(as_text=True)
+    whole = f"Rp{BIG:,}".replace(",", ".")
+    shown = re.findall(rf'<(\w+) class="([^"]*)">{re.escape(whole)}<', page)
+    assert len(shown) >= 8  # headline figures, bank table and every breakdown row
+    assert all("nowrap" in classes.split() for _, classes in shown), shown
+    # The fund ceiling as well, beside the gauge.
+    assert '<span class="nowrap">Rp110.000.000.000</span>' in page
