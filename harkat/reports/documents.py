@@ -132,6 +132,14 @@ def rows_long(figures: dict) -> list[dict]:
                 add(f"rincian_{name}", row["key"], row["label"], measure, row[measure])
     for row in figures["funnel"]:
         add("corong", row["stage"], row["label"], "jumlah", row["count"])
+        if "from_previous" in row:
+            add(
+                "corong",
+                row["stage"],
+                row["label"],
+                "juga_di_tahap_sebelumnya",
+                row["from_previous"],
+            )
         add("corong", row["stage"], row["label"], "konversi_persen", row["conversion_percent"])
     for row in figures["median_days"]:
         add("median_hari", f"{row['from']}-{row['to']}", row["label"], "hari", row["median_days"])
@@ -755,7 +763,7 @@ def to_pdf(figures: dict) -> bytes:
             styles["body"],
         )
     )
-    reference = f"HARKAT · Laporan serapan {figures['month']}"
+    reference = f"HARKAT · Laporan serapan dana {figures['month_label']}"
     doc.build(
         story,
         onFirstPage=pdf.footer(reference, 16 * mm),
