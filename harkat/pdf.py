@@ -7,6 +7,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 CITY = "PEMERINTAH KOTA JAMBI"
@@ -85,15 +86,46 @@ def letterhead(width: float, subtitle: str = "Program BANK HARKAT · Kota Jambi 
     ]
 
 
-def grid(header: list[str], rows: list[list], widths: list, right: tuple[int, ...] = ()) -> Table:
+#: Left plus right padding of a grid cell (reportlab's default, 6 points each side).
+CELL_PADDING = 12
+
+
+def one_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A cell that never wraps: spaces become non-breaking and, if the text is wider than
+    ``width``, the font shrinks until it fits (an amount like ``Rp1.234.567.890`` split over
+    two lines reads as two numbers)."""
+    size = style.fontSize
+    while size > 5 and stringWidth(text, style.fontName, size) > width:
+        size -= 0.25
+    fitted = ParagraphStyle(
+        f"{style.name}-nowrap-{size}",
+        parent=style,
+        fontSize=size,
+        leading=max(style.leading * size / style.fontSize, size + 1),
+        splitLongWords=0,
+    )
+    return Paragraph(escape(text).replace(" ", "&nbsp;"), fitted)
+
+
+def grid(
+    header: list[str],
+    rows: list[list],
+    widths: list,
+    right: tuple[int, ...] = (),
+    nowrap: tuple[int, ...] = (),
+) -> Table:
     """A bordered table with a grey header row repeated on every page; ``right`` aligns columns
-    (numbers) to the right."""
+    (numbers) to the right, ``nowrap`` keeps each of their cells on one line (money)."""
     styles = base_styles()
     data = [[Paragraph(escape(h), styles["cellb"]) for h in header]]
-    data += [
-        [Paragraph(escape(v), styles["cellr" if i in right else "cell"]) for i, v in enumerate(r)]
-        for r in rows
-    ]
+
+    def cell(i: int, v) -> Paragraph:
+        style = styles["cellr" if i in right else "cell"]
+        if i in nowrap:
+            return one_line(str(v), style, widths[i] - CELL_PADDING)
+        return Paragraph(escape(v), style)
+
+    data += [[cell(i, v) for i, v in enumerate(r)] for r in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(

@@ -37,19 +37,40 @@ def local_day_bounds(day: date, zone: ZoneInfo = JAKARTA) -> tuple[datetime, dat
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def format_date(day: date | datetime | None) -> str:
-    """Format as ``17 Agustus 2026``; datetimes are converted to local time first."""
-    if day is None:
+def _parsed(value: date | datetime | str) -> date | datetime:
+    """A date or datetime from ISO text (as stored in JSON snapshots); others pass through."""
+    if not isinstance(value, str):
+        return value
+    if len(value) <= 10:
+        return date.fromisoformat(value)
+    return datetime.fromisoformat(value)
+
+
+def format_date(day: date | datetime | str | None) -> str:
+    """Format as ``17 Agustus 2026``; datetimes (and ISO text) are converted to local time
+    first."""
+    if day is None or day == "":
         return "—"
+    day = _parsed(day)
     if isinstance(day, datetime):
         day = to_local(day).date()
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def format_datetime(moment: datetime | None, zone: ZoneInfo = JAKARTA) -> str:
-    """Format as ``17 Agustus 2026 14.05 WIB`` in local time."""
-    if moment is None:
+def format_datetime(moment: datetime | str | None, zone: ZoneInfo = JAKARTA) -> str:
+    """Format as ``17 Agustus 2026 pukul 14.05 WIB`` in local time; ISO text (as stored in
+    JSON snapshots) is read first, a naive moment is taken as UTC."""
+    if moment is None or moment == "":
         return "—"
-    local = to_local(moment, zone)
+    local = to_local(_parsed(moment), zone)
     label = "WIB" if zone == JAKARTA else local.tzname()
-    return f"{format_date(local.date())} {local:%H.%M} {label}"
+    return f"{format_date(local.date())} pukul {local:%H.%M} {label}"
+
+
+def format_month(value: date | str | None) -> str:
+    """Format a month (a date in it, or ``YYYY-MM``) as ``Desember 2026``."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(f"{value[:7]}-01")
+    return f"{MONTHS[value.month - 1]} {value.year}"

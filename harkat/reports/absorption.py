@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from harkat.core.dates import format_datetime
+
 #: Loan size brackets (upper bound inclusive, label).
 SIZE_BRACKETS = (
     (2_000_000, "≤ Rp2 juta"),
@@ -123,22 +125,43 @@ def breakdown(
 
 
 def breakdowns(loans: list[LoanRow], start: date, end: date) -> dict[str, dict]:
-    return {
+    out = {
         name: {"title": title, "rows": breakdown(loans, start, end, key)}
         for name, title, key in DIMENSIONS
     }
+    # Loan sizes read as a scale, smallest bracket first, not by how much each holds.
+    out["size"]["rows"].sort(key=lambda r: int(r["key"]))
+    return out
 
 
-def funnel(stages: list[tuple[str, str, int]]) -> list[dict]:
-    """Stage counts with the conversion from the stage before (percent)."""
+#: How the funnel's conversion is defined, said on the page, in the PDF and in the XLSX.
+CONVERSION_NOTE = (
+    "Konversi = persentase UMKM di tahap sebelumnya yang juga sudah mencapai tahap ini. "
+    "Tahap tidak selalu dilalui berurutan (misalnya UMKM dapat diskrining tanpa lulus "
+    "pelatihan), sehingga jumlah suatu tahap dapat lebih besar dari tahap sebelumnya; "
+    "konversi tidak pernah melebihi 100%."
+)
+
+
+def funnel(stages: list[tuple[str, str, int, int | None]]) -> list[dict]:
+    """Stage rows with their conversion: of the people at the stage before, the share who also
+    reached this stage (percent).
+
+    Each stage is ``(key, label, people, also_at_previous)``: everyone at the stage, and how
+    many of them reached the stage before too. Stages are not nested (people are screened
+    without graduating), so dividing one stage's count by the previous one's could exceed 100%;
+    this share never does.
+    """
     out, previous = [], None
-    for key, label, count in stages:
+    for key, label, count, both in stages:
+        reached = None if previous is None else (both or 0)
         out.append(
             {
                 "stage": key,
                 "label": label,
                 "count": count,
-                "conversion_percent": percent(count, previous) if previous is not None else None,
+                "from_previous": reached,
+                "conversion_percent": percent(reached, previous) if previous is not None else None,
             }
         )
         previous = count
@@ -198,7 +221,7 @@ def forecast(
     """When the fund is absorbed at the pace of the last three months, and whether that meets
     the target (a percent of the ceiling by a month's end)."""
     last3 = [monthly_amounts.get(month_key(add_months(month, -k)), 0) for k in range(3)]
-    pace = sum(last3) // 3
+    pace = int((Decimal(sum(last3)) / 3).quantize(Decimal(1), ROUND_HALF_UP))
     remaining = max(ceiling - cumulative, 0)
     months = (
         math.ceil(remaining / pace)
@@ -236,7 +259,7 @@ def funnel_note(figures: dict) -> str | None:
     if figures.get("closed") or not at or at[:16] == figures["generated_at"][:16]:
         return None
     return (
-        f"Corong, waktu tempuh dan hasil skrining dihitung {at[:16].replace('T', ' ')} WIB; "
+        f"Corong, waktu tempuh dan hasil skrining dihitung {format_datetime(at)}; "
         "angka dana selalu terkini."
     )
 

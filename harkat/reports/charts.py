@@ -5,7 +5,10 @@ line, and a gauge. Pure functions from numbers and labels to an SVG string; labe
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from harkat.reports import absorption as calc
 
@@ -15,21 +18,62 @@ GREY = "#6c757d"
 RED = "#b02a37"
 
 
+#: Short Indonesian month names for chart axes.
+SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
 def _short_rupiah(amount: int) -> str:
-    """``Rp1,2 M`` (miliar), ``Rp350 jt`` (juta): labels that fit beside a bar."""
+    """``Rp1,2 M`` (miliar), ``Rp350 jt`` (juta), rounded half-up: labels that fit beside a
+    bar."""
+
+    def rounded(value: Decimal, places: str) -> str:
+        return str(value.quantize(Decimal(places), ROUND_HALF_UP)).replace(".", ",")
+
     if amount >= 1_000_000_000:
-        return "Rp" + f"{amount / 1_000_000_000:.1f}".replace(".", ",") + " M"
+        return "Rp" + rounded(Decimal(amount) / 1_000_000_000, "0.1") + " M"
     if amount >= 1_000_000:
-        return "Rp" + f"{amount / 1_000_000:.0f}" + " jt"
+        return "Rp" + rounded(Decimal(amount) / 1_000_000, "1") + " jt"
     return f"Rp{amount:,}".replace(",", ".")
+
+
+def month_tick(key: str) -> str:
+    """``2026-12`` as the axis label ``Des 26``."""
+    return f"{SHORT_MONTHS[int(key[5:7]) - 1]} {key[2:4]}"
+
+
+def fit_label(text: str, width: float, size: float, lines: int = 2) -> list[str]:
+    """Break a label into at most ``lines`` lines no wider than ``width`` at ``size`` points
+    (Helvetica metrics, close to the browser's sans-serif); a label still too long ends in an
+    ellipsis instead of being cut mid-word or running off the drawing."""
+
+    def fits(line: str) -> bool:
+        return stringWidth(line, "Helvetica", size) <= width
+
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and fits(f"{line} {words[0]}"):
+            line = f"{line} {words.pop(0)}"
+        out.append(line)
+    if words or (out and not fits(out[-1])):
+        last = " ".join([out[-1], *words]) if out else text
+        while last and not fits(last + "…"):
+            last = last[:-1]
+        out[-1] = last.rstrip() + "…"
+    return out or [""]
 
 
 def bars(
     rows: list[tuple[str, int]], *, width: int = 640, title: str = "", money: bool = True
 ) -> str:
-    """Horizontal bars, largest first as given; values are rupiah (or counts)."""
+    """Horizontal bars, largest first as given; values are rupiah (or counts). Long labels
+    wrap onto a second line."""
     rows = rows[:12]
-    bar_h, gap, label_w, top = 20, 6, 190, 24 if title else 4
+    label_w, top, size = 190, 24 if title else 4, 11
+    labels = [fit_label(label, label_w - 8, size) for label, _ in rows]
+    bar_h = 26 if any(len(lines) > 1 for lines in labels) else 20
+    gap = 6
     height = top + len(rows) * (bar_h + gap) + 4
     peak = max((v for _, v in rows), default=0) or 1
     parts = [
@@ -38,15 +82,21 @@ def bars(
     ]
     if title:
         parts.append(f'<text x="0" y="15" font-size="13" font-weight="600">{escape(title)}</text>')
-    for index, (label, value) in enumerate(rows):
+    for index, ((label, value), lines) in enumerate(zip(rows, labels, strict=True)):
         y = top + index * (bar_h + gap)
         length = (width - label_w - 110) * value / peak
         text = _short_rupiah(value) if money else f"{value:,}".replace(",", ".")
+        first = y + bar_h / 2 + 4 - (len(lines) - 1) * 6
+        spans = "".join(
+            f'<tspan x="{label_w - 6}" y="{first + k * 12:.1f}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" font-size="11" text-anchor="end">'
-            f"{escape(label[:32])}</text>"
+            f'<text font-size="{size}" text-anchor="end"><title>{escape(label)}</title>'
+            f"{spans}</text>"
             f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="{GREEN}"/>'
-            f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{text}</text>'
+            f'<text x="{label_w + length + 4:.1f}" y="{y + bar_h / 2 + 4:.1f}" '
+            f'font-size="{size}">{text}</text>'
         )
     if not rows:
         parts.append(
@@ -92,7 +142,7 @@ def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
             f'<rect x="{x + step * 0.2:.1f}" y="{bar_top:.1f}" width="{step * 0.6:.1f}" '
             f'height="{top + plot_h - bar_top:.1f}" fill="{LIGHT}"/>'
             f'<text x="{x + step / 2:.1f}" y="{height - 18}" font-size="10" text-anchor="middle">'
-            f"{escape(point['month'][5:])}/{escape(point['month'][2:4])}</text>"
+            f"{escape(month_tick(point['month']))}</text>"
         )
 
     def line(run, style: str) -> str:

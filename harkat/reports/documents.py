@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 import pandas as pd
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
@@ -22,13 +24,16 @@ from reportlab.platypus import (
 )
 
 from harkat import pdf
+from harkat.core.dates import format_date, format_datetime, format_month
 from harkat.core.money import format_rupiah
 from harkat.core.spreadsheet import neutralise
 from harkat.reports import absorption as calc
+from harkat.reports import charts
 
 GREEN = colors.HexColor("#0b5e3c")
 LIGHT = colors.HexColor("#cfe3d8")
 LINE = pdf.LINE
+GRID_LINE = colors.HexColor("#dee2e6")
 
 PIPELINE_LABELS = {
     "submitted": "Diajukan, belum ditelaah",
@@ -127,6 +132,14 @@ def rows_long(figures: dict) -> list[dict]:
                 add(f"rincian_{name}", row["key"], row["label"], measure, row[measure])
     for row in figures["funnel"]:
         add("corong", row["stage"], row["label"], "jumlah", row["count"])
+        if "from_previous" in row:
+            add(
+                "corong",
+                row["stage"],
+                row["label"],
+                "juga_di_tahap_sebelumnya",
+                row["from_previous"],
+            )
         add("corong", row["stage"], row["label"], "konversi_persen", row["conversion_percent"])
     for row in figures["median_days"]:
         add("median_hari", f"{row['from']}-{row['to']}", row["label"], "hari", row["median_days"])
@@ -154,74 +167,108 @@ def to_csv(figures: dict) -> bytes:
 
 
 RUPIAH_FORMAT = '"Rp"#,##0'
+PERCENT_FORMAT = "0.00%"
+COUNT_FORMAT = "#,##0"
+
+#: How a column's numbers are kept in the XLSX: whole rupiah, a share (0.4567 shown as
+#: 45,67% by Excel's percent format, so it can be summed and charted), or a count (of people,
+#: loans or days).
+RUPIAH, PERCENT, COUNT, TEXT = "rupiah", "percent", "count", "text"
+NUMBER_FORMATS = {RUPIAH: RUPIAH_FORMAT, PERCENT: PERCENT_FORMAT, COUNT: COUNT_FORMAT}
 
 
-def _sheets(figures: dict) -> list[tuple[str, pd.DataFrame, set[str]]]:
-    """Each sheet: name, frame, and which columns are rupiah."""
+def share(value: str | None) -> Decimal | None:
+    """A percentage string of the figures (``"45.67"``) as the share Excel formats: 0.4567."""
+    return None if value is None else Decimal(value) / 100
+
+
+@dataclass
+class Sheet:
+    """One XLSX sheet: its table, each column's kind (or, for a column that mixes kinds, the
+    kind of each row), and lines of explanation written below the table."""
+
+    name: str
+    frame: pd.DataFrame
+    kinds: dict[str, str | list[str]]
+    notes: list[str] = field(default_factory=list)
+
+
+def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+    # object dtype: a column of whole rupiah with a blank stays integers, not floats.
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _sheets(figures: dict) -> list[Sheet]:
+    """The report's sheets, each with the kind of its number columns."""
     cumulative = figures["cumulative"]
-    summary = pd.DataFrame(
-        [
-            ("Bulan", figures["month_label"]),
-            ("Pagu dana (Rp)", figures["fund"]["ceiling"]),
-            (f"Alokasi bank {figures['fund']['year']} (Rp)", figures["fund"]["allocated"]),
-            ("Penyaluran bulan ini (debitur)", figures["month_disbursed"]["count"]),
-            ("Penyaluran bulan ini (Rp)", figures["month_disbursed"]["amount"]),
-            ("Koreksi bulan yang sudah ditutup (Rp)", figures["adjustments"]["amount"]),
-            ("Penyaluran kumulatif (debitur)", cumulative["count"]),
-            ("Penyaluran kumulatif (Rp)", cumulative["amount"]),
-            ("Serapan dari pagu (%)", pct(cumulative["absorption_percent"])),
-            ("Sisa pagu (Rp)", cumulative["remaining"]),
-            ("Sisa pokok pinjaman (Rp)", figures["repayment"]["outstanding"]),
-            ("NPL (%)", pct(figures["repayment"]["npl_percent"])),
-            ("Rata-rata penyaluran 3 bulan (Rp)", figures["forecast"]["pace_per_month"]),
-            ("Pagu habis terserap pada", figures["forecast"]["full_by"] or "—"),
-            ("Dihitung pada", figures["generated_at"][:16].replace("T", " ") + " WIB"),
+    forecast = figures["forecast"]
+    summary_rows = [
+        ("Bulan", figures["month_label"], TEXT),
+        ("Pagu dana (Rp)", figures["fund"]["ceiling"], RUPIAH),
+        (f"Alokasi bank {figures['fund']['year']} (Rp)", figures["fund"]["allocated"], RUPIAH),
+        ("Penyaluran bulan ini (debitur)", figures["month_disbursed"]["count"], COUNT),
+        ("Penyaluran bulan ini (Rp)", figures["month_disbursed"]["amount"], RUPIAH),
+        ("Koreksi bulan yang sudah ditutup (Rp)", figures["adjustments"]["amount"], RUPIAH),
+        ("Penyaluran kumulatif (debitur)", cumulative["count"], COUNT),
+        ("Penyaluran kumulatif (Rp)", cumulative["amount"], RUPIAH),
+        ("Serapan dari pagu (%)", share(cumulative["absorption_percent"]), PERCENT),
+        ("Sisa pagu (Rp)", cumulative["remaining"], RUPIAH),
+        ("Sisa pokok pinjaman (Rp)", figures["repayment"]["outstanding"], RUPIAH),
+        ("NPL (%)", share(figures["repayment"]["npl_percent"]), PERCENT),
+        ("Rata-rata penyaluran 3 bulan (Rp)", forecast["pace_per_month"], RUPIAH),
+        ("Pagu habis terserap pada", format_month(forecast["full_by"]), TEXT),
+        ("Dihitung pada", format_datetime(figures["generated_at"]), TEXT),
+        (
+            "Corong, waktu tempuh dan skrining dihitung pada",
+            format_datetime(figures.get("funnel_computed_at") or figures["generated_at"]),
+            TEXT,
+        ),
+    ]
+    if figures.get("closed"):
+        summary_rows.append(
             (
-                "Corong, waktu tempuh dan skrining dihitung pada",
-                (figures.get("funnel_computed_at") or figures["generated_at"])[:16].replace(
-                    "T", " "
-                )
-                + " WIB",
-            ),
-        ],
-        columns=["Uraian", "Nilai"],
-    )
-    sheets = [("Ringkasan", summary, {"Nilai"})]
-    banks = pd.DataFrame(
+                "Bulan ditutup",
+                f"{format_datetime(figures['closed']['at'])} oleh {figures['closed']['by']}",
+                TEXT,
+            )
+        )
+    sheets = [
+        Sheet(
+            "Ringkasan",
+            _frame([r[:2] for r in summary_rows], ["Uraian", "Nilai"]),
+            {"Nilai": [r[2] for r in summary_rows]},
+        )
+    ]
+    bank_columns = {
+        "Bank": TEXT,
+        "Alokasi (Rp)": RUPIAH,
+        "Cair bulan ini (debitur)": COUNT,
+        "Cair bulan ini (Rp)": RUPIAH,
+        "Cair tahun ini (Rp)": RUPIAH,
+        "Kumulatif (Rp)": RUPIAH,
+        "Serapan alokasi (%)": PERCENT,
+    }
+    banks = _frame(
         [
-            {
-                "Bank": b["name"],
-                "Alokasi (Rp)": b["allocation"],
-                "Cair bulan ini": b["month_count"],
-                "Cair bulan ini (Rp)": b["month_amount"],
-                "Cair tahun ini (Rp)": b["year_amount"],
-                "Kumulatif (Rp)": b["cumulative_amount"],
-                "Serapan alokasi (%)": pct(b["allocation_percent"]),
-            }
+            (
+                b["name"],
+                b["allocation"],
+                b["month_count"],
+                b["month_amount"],
+                b["year_amount"],
+                b["cumulative_amount"],
+                share(b["allocation_percent"]),
+            )
             for b in figures["banks"]
         ],
-        columns=[
-            "Bank",
-            "Alokasi (Rp)",
-            "Cair bulan ini",
-            "Cair bulan ini (Rp)",
-            "Cair tahun ini (Rp)",
-            "Kumulatif (Rp)",
-            "Serapan alokasi (%)",
-        ],
+        list(bank_columns),
     )
-    sheets.append(
-        (
-            "Bank",
-            banks,
-            {"Alokasi (Rp)", "Cair bulan ini (Rp)", "Cair tahun ini (Rp)", "Kumulatif (Rp)"},
-        )
-    )
-    pipeline = pd.DataFrame(
+    sheets.append(Sheet("Bank", banks, bank_columns))
+    pipeline = _frame(
         [(PIPELINE_LABELS[k], v["count"], v["amount"]) for k, v in figures["pipeline"].items()],
-        columns=["Tahap", "Jumlah", "Nilai (Rp)"],
+        ["Tahap", "Jumlah rujukan", "Nilai (Rp)"],
     )
-    sheets.append(("Pipeline", pipeline, {"Nilai (Rp)"}))
+    sheets.append(Sheet("Pipeline", pipeline, {"Jumlah rujukan": COUNT, "Nilai (Rp)": RUPIAH}))
     names = {
         "bank": "Per bank",
         "kecamatan": "Per kecamatan",
@@ -233,44 +280,65 @@ def _sheets(figures: dict) -> list[tuple[str, pd.DataFrame, set[str]]]:
         "size": "Per besar pinjaman",
     }
     for key, block in figures["breakdowns"].items():
-        frame = pd.DataFrame(
+        columns = {
+            block["title"]: TEXT,
+            "Debitur bulan ini": COUNT,
+            "Cair bulan ini (Rp)": RUPIAH,
+            "Debitur kumulatif": COUNT,
+            "Kumulatif (Rp)": RUPIAH,
+            "Porsi (%)": PERCENT,
+        }
+        frame = _frame(
             [
-                {
-                    block["title"]: r["label"],
-                    "Debitur bulan ini": r["month_count"],
-                    "Cair bulan ini (Rp)": r["month_amount"],
-                    "Debitur kumulatif": r["cumulative_count"],
-                    "Kumulatif (Rp)": r["cumulative_amount"],
-                    "Porsi (%)": pct(r["share_percent"]),
-                }
+                (
+                    r["label"],
+                    r["month_count"],
+                    r["month_amount"],
+                    r["cumulative_count"],
+                    r["cumulative_amount"],
+                    share(r["share_percent"]),
+                )
                 for r in block["rows"]
             ],
-            columns=[
-                block["title"],
-                "Debitur bulan ini",
-                "Cair bulan ini (Rp)",
-                "Debitur kumulatif",
-                "Kumulatif (Rp)",
-                "Porsi (%)",
-            ],
+            list(columns),
         )
-        sheets.append((names[key], frame, {"Cair bulan ini (Rp)", "Kumulatif (Rp)"}))
-    funnel = pd.DataFrame(
-        [(r["label"], r["count"], pct(r["conversion_percent"])) for r in figures["funnel"]],
-        columns=["Tahap", "Jumlah UMKM", "Konversi dari tahap sebelumnya"],
+        sheets.append(Sheet(names[key], frame, columns))
+    funnel_columns = {
+        "Tahap": TEXT,
+        "Jumlah UMKM": COUNT,
+        "Juga sudah di tahap sebelumnya": COUNT,
+        "Konversi dari tahap sebelumnya (%)": PERCENT,
+    }
+    funnel = _frame(
+        [
+            (r["label"], r["count"], r.get("from_previous"), share(r["conversion_percent"]))
+            for r in figures["funnel"]
+        ],
+        list(funnel_columns),
     )
-    sheets.append(("Corong", funnel, set()))
-    medians = pd.DataFrame(
+    sheets.append(Sheet("Corong", funnel, funnel_columns, [conversion_note(figures)]))
+    medians = _frame(
         [(r["label"], r["median_days"], r["cases"]) for r in figures["median_days"]],
-        columns=["Antar tahap", "Median hari", "Kasus"],
+        ["Antar tahap", "Median hari", "Kasus"],
     )
-    sheets.append(("Median hari", medians, set()))
-    rejections = pd.DataFrame(
+    sheets.append(Sheet("Median hari", medians, {"Median hari": COUNT, "Kasus": COUNT}))
+    rejections = _frame(
         [(r["label"], r["month"], r["cumulative"]) for r in figures["rejections"]],
-        columns=["Alasan penolakan", "Bulan ini", "Kumulatif"],
+        ["Alasan penolakan", "Bulan ini", "Kumulatif"],
     )
-    sheets.append(("Penolakan", rejections, set()))
-    screening = pd.DataFrame(
+    sheets.append(Sheet("Penolakan", rejections, {"Bulan ini": COUNT, "Kumulatif": COUNT}))
+    screening_columns = {
+        "Kecamatan": TEXT,
+        "Diskrining": COUNT,
+        "Hijau": COUNT,
+        "Kuning": COUNT,
+        "Merah": COUNT,
+        "Pinjol ilegal": COUNT,
+        "Rentenir": COUNT,
+        "Tunggakan formal": COUNT,
+        "Rencana ambil alih (Rp)": RUPIAH,
+    }
+    screening = _frame(
         [
             (
                 r["kecamatan_name"],
@@ -285,49 +353,66 @@ def _sheets(figures: dict) -> list[tuple[str, pd.DataFrame, set[str]]]:
             )
             for r in figures["screening"]["by_kecamatan"]
         ],
-        columns=[
-            "Kecamatan",
-            "Diskrining",
-            "Hijau",
-            "Kuning",
-            "Merah",
-            "Pinjol ilegal",
-            "Rentenir",
-            "Tunggakan formal",
-            "Rencana ambil alih (Rp)",
-        ],
+        list(screening_columns),
     )
-    sheets.append(("Skrining", screening, {"Rencana ambil alih (Rp)"}))
-    trend = pd.DataFrame(
+    sheets.append(Sheet("Skrining", screening, screening_columns))
+    trend_columns = {
+        "Bulan": TEXT,
+        "Cair (Rp)": RUPIAH,
+        "Kumulatif tahun berjalan (Rp)": RUPIAH,
+        "Target kumulatif (Rp)": RUPIAH,
+    }
+    trend = _frame(
         [
             (t["label"], t["amount"], t["cumulative"], t["target_cumulative"])
             for t in figures["trend"]
         ],
-        columns=["Bulan", "Cair (Rp)", "Kumulatif tahun berjalan (Rp)", "Target kumulatif (Rp)"],
+        list(trend_columns),
     )
-    sheets.append(
-        ("Tren", trend, {"Cair (Rp)", "Kumulatif tahun berjalan (Rp)", "Target kumulatif (Rp)"})
-    )
+    sheets.append(Sheet("Tren", trend, trend_columns))
     return sheets
+
+
+def conversion_note(figures: dict) -> str:
+    """How the funnel's conversion is defined (closed months keep the wording of their time:
+    a snapshot without ``from_previous`` divided one stage by the one before)."""
+    if figures["funnel"] and "from_previous" not in figures["funnel"][-1]:
+        return (
+            "Konversi pada laporan beku ini = jumlah tahap ini dibagi jumlah tahap sebelumnya "
+            "(cara hitung lama; dapat melebihi 100% karena tahap tidak selalu berurutan)."
+        )
+    return calc.CONVERSION_NOTE
+
+
+def _width(value) -> int:
+    if isinstance(value, Decimal):
+        return 8
+    if isinstance(value, int):
+        return len(format_rupiah(value))
+    return len(str(value)) if value is not None else 0
 
 
 def to_xlsx(figures: dict) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame, money in _sheets(figures):
-            frame = frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
+        for item in _sheets(figures):
+            name = item.name[:31]
+            frame = item.frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
             sheet.freeze_panes = "A2"
             for index, column in enumerate(frame.columns, start=1):
                 letter = sheet.cell(row=1, column=index).column_letter
-                width = max([len(str(column))] + [len(str(v)) for v in frame[column]]) + 2
+                width = max([len(str(column))] + [_width(v) for v in frame[column]]) + 2
                 sheet.column_dimensions[letter].width = min(max(width, 10), 60)
-                if column in money:
-                    for row in range(2, len(frame) + 2):
-                        cell = sheet.cell(row=row, column=index)
-                        if isinstance(cell.value, int | float):
-                            cell.number_format = RUPIAH_FORMAT
+                kinds = item.kinds.get(column, TEXT)
+                for offset in range(len(frame)):
+                    kind = kinds[offset] if isinstance(kinds, list) else kinds
+                    cell = sheet.cell(row=offset + 2, column=index)
+                    if kind in NUMBER_FORMATS and isinstance(cell.value, int | float | Decimal):
+                        cell.number_format = NUMBER_FORMATS[kind]
+            for offset, note in enumerate(item.notes):
+                sheet.cell(row=len(frame) + 3 + offset, column=1, value=neutralise(note))
     return buffer.getvalue()
 
 
@@ -340,30 +425,43 @@ _styles = pdf.base_styles
 _esc = pdf.escape
 
 
-def _table(styles, header, rows, widths, right=()):
-    return pdf.grid(header, rows, widths, right)
+def _table(styles, header, rows, widths, right=(), nowrap=None):
+    """A report table; numbers (the right-aligned columns unless told) never wrap."""
+    return pdf.grid(header, rows, widths, right, right if nowrap is None else nowrap)
 
 
 def bar_drawing(rows: list[tuple[str, int]], width: float) -> Drawing:
-    """Horizontal bars for the PDF, from the same rows as the web chart."""
+    """Horizontal bars for the PDF, from the same rows as the web chart; long labels wrap onto
+    a second line rather than being cut."""
     rows = rows[:10]
-    bar_h, gap, label_w = 10, 4, 45 * mm
+    size, label_w = 7, 45 * mm
+    labels = [charts.fit_label(label, label_w - 6, size) for label, _ in rows]
+    bar_h, gap = (12, 4) if any(len(lines) > 1 for lines in labels) else (10, 4)
     height = len(rows) * (bar_h + gap) + 4
     drawing = Drawing(width, height)
     peak = max((v for _, v in rows), default=0) or 1
-    for index, (label, value) in enumerate(rows):
+    for index, ((_, value), lines) in enumerate(zip(rows, labels, strict=True)):
         y = height - (index + 1) * (bar_h + gap)
         length = (width - label_w - 30 * mm) * value / peak
-        drawing.add(String(label_w - 3, y + 2, label[:30], fontSize=7, textAnchor="end"))
+        first = y + bar_h / 2 - 2.5 + (len(lines) - 1) * 4
+        for k, line in enumerate(lines):
+            drawing.add(String(label_w - 3, first - k * 8, line, fontSize=size, textAnchor="end"))
         drawing.add(Rect(label_w, y, length, bar_h, fillColor=GREEN, strokeColor=None))
-        drawing.add(String(label_w + length + 3, y + 2, format_rupiah(value), fontSize=7))
+        drawing.add(
+            String(label_w + length + 3, y + bar_h / 2 - 2.5, format_rupiah(value), fontSize=size)
+        )
     return drawing
 
 
-def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> Drawing:
+RED = colors.HexColor("#b02a37")
+
+
+def trend_drawing(points: list[dict], width: float, height: float = 62 * mm) -> Drawing:
+    """Monthly disbursement (bars), the yearly cumulative and its target (lines), with a value
+    axis, Indonesian month names and a legend — all inside the drawing."""
     drawing = Drawing(width, height)
-    left, bottom = 14 * mm, 10 * mm
-    plot_w, plot_h = width - left - 4 * mm, height - bottom - 4 * mm
+    left, bottom, top = 17 * mm, 16 * mm, 3 * mm
+    plot_w, plot_h = width - left - 2 * mm, height - bottom - top
     peak = max(
         [p["cumulative"] for p in points]
         + [p["target_cumulative"] or 0 for p in points]
@@ -371,7 +469,20 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
         + [1]
     )
     step = plot_w / max(len(points), 1)
-    drawing.add(Line(left, bottom, left + plot_w, bottom, strokeColor=LINE))
+    for fraction in (0, 0.5, 1):
+        y = bottom + plot_h * fraction
+        drawing.add(
+            Line(left, y, left + plot_w, y, strokeColor=LINE if fraction == 0 else GRID_LINE)
+        )
+        drawing.add(
+            String(
+                left - 2,
+                y - 2,
+                charts._short_rupiah(int(peak * fraction)) if fraction else "Rp0",
+                fontSize=6.5,
+                textAnchor="end",
+            )
+        )
     for index, p in enumerate(points):
         x = left + index * step
         h = plot_h * p["amount"] / peak
@@ -380,7 +491,7 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
             String(
                 x + step / 2,
                 bottom - 8,
-                p["month"][5:] + "/" + p["month"][2:4],
+                charts.month_tick(p["month"]),
                 fontSize=6.5,
                 textAnchor="middle",
             )
@@ -399,14 +510,20 @@ def trend_drawing(points: list[dict], width: float, height: float = 55 * mm) -> 
     for run in calc.year_segments(points, "target_cumulative"):
         if len(run) > 1:
             drawing.add(
-                PolyLine(
-                    coords(run),
-                    strokeColor=colors.HexColor("#b02a37"),
-                    strokeWidth=1.2,
-                    strokeDashArray=[4, 3],
-                )
+                PolyLine(coords(run), strokeColor=RED, strokeWidth=1.2, strokeDashArray=[4, 3])
             )
-    drawing.add(String(0, bottom + plot_h - 6, format_rupiah(peak), fontSize=6))
+    # The legend, under the month names.
+    y = 2 * mm
+    drawing.add(Rect(left, y, 8, 6, fillColor=LIGHT, strokeColor=None))
+    drawing.add(String(left + 11, y + 1, "Cair per bulan", fontSize=7))
+    x = left + 70
+    drawing.add(Line(x, y + 3, x + 16, y + 3, strokeColor=GREEN, strokeWidth=1.8))
+    drawing.add(String(x + 19, y + 1, "Kumulatif tahun berjalan", fontSize=7))
+    x += 125
+    drawing.add(
+        Line(x, y + 3, x + 16, y + 3, strokeColor=RED, strokeWidth=1.2, strokeDashArray=[4, 3])
+    )
+    drawing.add(String(x + 19, y + 1, "Target kumulatif", fontSize=7))
     return drawing
 
 
@@ -426,9 +543,10 @@ def to_pdf(figures: dict) -> bytes:
     w = doc.width
     closed = figures.get("closed")
     status = (
-        f"Bulan ditutup {closed['at'][:10]} oleh {closed['by']}"
+        f"Bulan ditutup {format_datetime(closed['at'])} oleh {closed['by']}"
         if closed
-        else f"Angka sementara, dihitung {figures['generated_at'][:16].replace('T', ' ')} WIB"
+        else "Angka sementara (bulan belum ditutup), dihitung "
+        + format_datetime(figures["generated_at"])
     )
     story = [
         *pdf.letterhead(w),
@@ -463,7 +581,7 @@ def to_pdf(figures: dict) -> bytes:
             f"{pct(figures['repayment']['npl_percent'])}",
         ),
     ]
-    story.append(_table(styles, ["Uraian", "Nilai"], summary, [w * 0.45, w * 0.55]))
+    story.append(_table(styles, ["Uraian", "Nilai"], summary, [w * 0.45, w * 0.55], nowrap=(1,)))
     story.append(Paragraph("Tren penyaluran 12 bulan", styles["h2"]))
     story.append(trend_drawing(figures["trend"], w))
     forecast = figures["forecast"]
@@ -472,14 +590,15 @@ def to_pdf(figures: dict) -> bytes:
         " per bulan. "
     )
     if forecast["full_by"]:
-        text += f"Dengan laju ini pagu habis terserap pada {forecast['full_by']}. "
+        text += f"Dengan laju ini pagu habis terserap pada {format_month(forecast['full_by'])}. "
     elif forecast["months_to_full"]:
         text += "Dengan laju ini pagu baru habis terserap lebih dari 100 tahun lagi. "
     else:
         text += "Belum ada penyaluran, jadi belum ada laju untuk diproyeksikan. "
     if forecast["target_percent"] is not None:
         text += (
-            f"Target serapan {pct(forecast['target_percent'])} pada {forecast['target_by']}; "
+            f"Target serapan {pct(forecast['target_percent'])} pada akhir "
+            f"{format_month(forecast['target_by'])}; "
             f"proyeksi {pct(forecast['projected_percent_at_target'])} — "
             + ("sesuai target." if forecast["on_track"] else "di bawah target.")
         )
@@ -518,21 +637,29 @@ def to_pdf(figures: dict) -> bytes:
             right=(1, 2),
         )
     )
-    story.append(Paragraph("Corong perjalanan UMKM (kumulatif)", styles["h2"]))
+    funnel_part = [Paragraph("Corong perjalanan UMKM (kumulatif)", styles["h2"])]
     if note := calc.funnel_note(figures):
-        story.append(Paragraph(_esc(note), styles["small"]))
-    story.append(
+        funnel_part.append(Paragraph(_esc(note), styles["small"]))
+    funnel_part.append(
         _table(
             styles,
-            ["Tahap", "Jumlah UMKM", "Konversi"],
+            ["Tahap", "Jumlah UMKM", "Juga sudah di tahap sebelumnya", "Konversi"],
             [
-                [r["label"], number(r["count"]), pct(r["conversion_percent"])]
+                [
+                    r["label"],
+                    number(r["count"]),
+                    number(r.get("from_previous")),
+                    pct(r["conversion_percent"]),
+                ]
                 for r in figures["funnel"]
             ],
-            [w * 0.5, w * 0.25, w * 0.25],
-            right=(1, 2),
+            [w * 0.4, w * 0.18, w * 0.24, w * 0.18],
+            right=(1, 2, 3),
         )
     )
+    funnel_part.append(Spacer(1, 1 * mm))
+    funnel_part.append(Paragraph(_esc(conversion_note(figures)), styles["small"]))
+    story.append(KeepTogether(funnel_part))
     story.append(Spacer(1, 2 * mm))
     story.append(
         _table(
@@ -621,7 +748,7 @@ def to_pdf(figures: dict) -> bytes:
                     format_rupiah(totals["take_over_amount"]),
                 ]
             ],
-            [w / 8] * 8,
+            [w * r for r in (0.11, 0.08, 0.09, 0.09, 0.11, 0.1, 0.14, 0.28)],
             right=tuple(range(8)),
         )
     )
@@ -636,7 +763,7 @@ def to_pdf(figures: dict) -> bytes:
             styles["body"],
         )
     )
-    reference = f"HARKAT · Laporan serapan {figures['month']}"
+    reference = f"HARKAT · Laporan serapan dana {figures['month_label']}"
     doc.build(
         story,
         onFirstPage=pdf.footer(reference, 16 * mm),
@@ -689,7 +816,8 @@ def performance_pdf(year: int, frame: pd.DataFrame, through) -> bytes:
         *pdf.letterhead(w, "Program BANK HARKAT dan BALIKAT · Kota Jambi Bahagia"),
         Paragraph(f"REALISASI PERJANJIAN KINERJA (SAKIP) TAHUN {year}", styles["title_center"]),
         Paragraph(
-            f"Program BANK HARKAT dan BALIKAT · dihitung s.d. {through.isoformat()}", styles["sub"]
+            f"Program BANK HARKAT dan BALIKAT · dihitung s.d. {format_date(through)}",
+            styles["sub"],
         ),
         Spacer(1, 4 * mm),
         _table(

@@ -45,7 +45,7 @@ from harkat.reports.models import (
 )
 from harkat.screening.models import Screening
 from harkat.settings.services import get_number
-from harkat.training.domain import TrainingResult
+from harkat.training.domain import EnrolmentStatus, TrainingResult
 from harkat.training.models import Cohort, Enrolment
 
 REPORT_VERSION = 1
@@ -274,14 +274,24 @@ def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], 
     passed_on = sa.case(
         (sa.and_(Enrolment.result == TrainingResult.PASSED, Cohort.ends_on <= end), Cohort.ends_on)
     )
+    # A person joins training on the day they asked for a place, or on the cohort's first day
+    # if the place was typed in later: cohorts are often recorded after they ran, and measuring
+    # from the typing day put every graduation before its enrolment (a negative gap, left out
+    # of the median, so "Ikut pelatihan → Lulus pelatihan" showed 0 cases). Waitlisted people
+    # have not taken part.
+    asked, starts = day(Enrolment.requested_at, True), day(Cohort.starts_on, False)
+    joined = sa.case((asked <= starts, asked), else_=starts)
     enrolled = (
         sa.select(
             Enrolment.entrepreneur_id.label("person"),
-            day(sa.func.min(Enrolment.requested_at), True).label("enrolled"),
+            sa.func.min(joined).label("enrolled"),
             day(sa.func.min(passed_on), False).label("graduated"),
         )
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Enrolment.requested_at < cutoff)
+        .where(
+            Enrolment.status != EnrolmentStatus.WAITLISTED,
+            sa.or_(Enrolment.requested_at < cutoff, Cohort.starts_on <= end),
+        )
         .group_by(Enrolment.entrepreneur_id)
         .cte("enrolled")
     )
@@ -333,10 +343,16 @@ def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], 
 
     rows = session.execute(
         sa.union_all(
+            # The gap is NULL for someone not yet registered at the month's end (a cohort
+            # recorded after the fact), like every later stage's people who skipped the one
+            # before.
             histogram(
                 "in_training",
                 enrolled.c.enrolled - day(Entrepreneur.created_at, True),
-                enrolled.join(Entrepreneur, Entrepreneur.id == enrolled.c.person),
+                enrolled.outerjoin(
+                    Entrepreneur,
+                    sa.and_(Entrepreneur.id == enrolled.c.person, Entrepreneur.created_at < cutoff),
+                ),
             ),
             histogram(
                 "graduated",
@@ -389,8 +405,16 @@ def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], 
         "approved": "Disetujui bank",
         "disbursed": "Dana cair",
     }
-    stages = [("registered", labels["registered"], int(registered or 0))] + [
-        (key, labels[key], sum(gaps[key].values())) for key in list(labels)[1:]
+    # Everyone at a stage is one row of its histogram; those who also reached the stage
+    # before have a gap (NULL otherwise), which is what a conversion counts.
+    stages = [("registered", labels["registered"], int(registered or 0), None)] + [
+        (
+            key,
+            labels[key],
+            sum(gaps[key].values()),
+            sum(n for gap, n in gaps[key].items() if gap is not None),
+        )
+        for key in list(labels)[1:]
     ]
     rows = calc.funnel(stages)
     for row in rows:

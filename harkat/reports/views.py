@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 import sqlalchemy as sa
@@ -116,6 +116,7 @@ def absorption():
         reopen_form=ReopenMonthForm(month=calc.month_key(month)),
         pipeline_labels=documents.PIPELINE_LABELS,
         funnel_note=calc.funnel_note(figures),
+        conversion_note=documents.conversion_note(figures),
     )
 
 
@@ -277,7 +278,11 @@ def indicators():
                     "Target per bulan adalah kumulatif: tidak boleh turun."
                 ]
         if not monthly and not problems:
-            monthly = [annual * month // 12 for month in range(1, 13)]
+            # An even spread, rounded half-up (a 10-UMKM year is 1 by January, not 0).
+            monthly = [
+                int((Decimal(annual) * month / 12).quantize(Decimal(1), ROUND_HALF_UP))
+                for month in range(1, 13)
+            ]
         if problems:
             apply_errors(form, StopValidation(problems))
         else:

@@ -183,3 +183,15 @@ def test_indicator_rows_are_unique_per_year_and_metric(app, login_as, client):
     with app.app_context():
         rows = db.session.scalars(sa.select(Indicator)).all()
         assert [(r.name, r.annual_target) for r in rows] == [("Lulus BALIKAT (revisi)", 6000)]
+
+
+def test_an_even_target_spread_is_rounded_half_up(app, client, login_as):
+    login_as(Role.ADMIN)
+    client.post(
+        "/admin/sakip?tahun=2026",
+        data={"year": "2026", "metric": "trained", "name": "UMKM lulus", "annual_target": "10"},
+    )
+    with app.app_context():
+        indicator = services.indicator(db.session, 2026, Metric.TRAINED)
+        # 10 × k ÷ 12: 0,83 → 1 and 2,5 → 3 (truncating said 0 UMKM by January).
+        assert indicator.monthly_targets == [1, 2, 3, 3, 4, 5, 6, 7, 8, 8, 9, 10]

@@ -62,6 +62,8 @@ def test_breakdowns_split_month_and_cumulative_and_add_up():
     assert bank["BRI"]["share_percent"] == "84.38"
     sizes = {r["label"]: r["cumulative_count"] for r in result["size"]["rows"]}
     assert sizes == {"≤ Rp2 juta": 1, "Rp2–5 juta": 1, "> Rp20 juta": 1}
+    # Brackets read as a scale, smallest first, though the largest holds the most money.
+    assert list(sizes) == ["≤ Rp2 juta", "Rp2–5 juta", "> Rp20 juta"]
 
 
 def test_size_brackets_edges():
@@ -72,8 +74,47 @@ def test_size_brackets_edges():
 
 
 def test_funnel_conversion_from_the_stage_before():
-    rows = calc.funnel([("a", "A", 200), ("b", "B", 50), ("c", "C", 0), ("d", "D", 0)])
+    rows = calc.funnel(
+        [("a", "A", 200, None), ("b", "B", 50, 50), ("c", "C", 0, 0), ("d", "D", 0, 0)]
+    )
     assert [r["conversion_percent"] for r in rows] == [None, "25.00", "0.00", None]
+
+
+def test_a_stage_larger_than_the_one_before_converts_at_most_everyone():
+    # 3 graduates, 5 screened of whom 2 graduated: 2 of 3, never 5 ÷ 3 = 166,67%.
+    rows = calc.funnel([("graduated", "Lulus", 3, None), ("screened", "Diskrining", 5, 2)])
+    assert rows[1]["conversion_percent"] == "66.67" and rows[1]["from_previous"] == 2
+
+
+@given(
+    st.lists(
+        st.frozensets(st.integers(min_value=0, max_value=40), max_size=40),
+        min_size=2,
+        max_size=7,
+    )
+)
+def test_conversions_never_exceed_100_percent_whatever_the_stages(people_at):
+    """Stages as arbitrary (not nested) sets of people, counted the way the SQL counts them."""
+    stages = [("s0", "S0", len(people_at[0]), None)] + [
+        (f"s{k}", f"S{k}", len(people), len(people & people_at[k - 1]))
+        for k, people in enumerate(people_at)
+        if k
+    ]
+    for k, row in enumerate(calc.funnel(stages)):
+        if row["conversion_percent"] is None:
+            assert k == 0 or not people_at[k - 1]
+            continue
+        assert Decimal(0) <= Decimal(row["conversion_percent"]) <= 100
+        expected = Decimal(len(people_at[k] & people_at[k - 1])) * 100 / len(people_at[k - 1])
+        assert abs(Decimal(row["conversion_percent"]) - expected) <= Decimal("0.005")
+
+
+def test_the_three_month_pace_is_rounded_half_up_not_truncated():
+    first = date(2026, 3, 1)
+    pace = calc.forecast(first, {"2026-03": 2, "2026-02": 0}, 2, 10, None, None)
+    assert pace["pace_per_month"] == 1  # 0,67 rounds to 1 (truncating said 0: "no pace")
+    pace = calc.forecast(first, {"2026-03": 1_000_000_001}, 1, 10**12, None, None)
+    assert pace["pace_per_month"] == 333_333_334  # 333.333.333,67
 
 
 def test_median_days_ignores_back_dated_pairs():
@@ -197,3 +238,65 @@ def test_single_months_of_a_year_are_dots_not_lines():
     # December closes last year, January opens this one: two dots, no line across the reset.
     assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == 2
     assert svg.findall("{http://www.w3.org/2000/svg}polyline") == []
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+LONG = "G – Perdagangan besar dan eceran; reparasi dan perawatan mobil dan sepeda motor"
+
+
+def test_long_bar_labels_wrap_inside_the_chart_instead_of_being_cut():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    svg = ET.fromstring(charts.bars([(LONG, 9_000_000), ("Telanaipura", 1_000_000)]))  # noqa: S314
+    label = next(t for t in svg.iter(f"{SVG}text") if t.find(f"{SVG}title") is not None)
+    assert label.find(f"{SVG}title").text == LONG  # the whole label on hover
+    lines = [span.text for span in label.findall(f"{SVG}tspan")]
+    assert len(lines) == 2 and lines[0].startswith("G – Perdagangan besar")
+    assert lines[1].endswith("…")  # too long for two lines: said so, not cut mid-word
+    for line in lines:  # right-aligned at x=184: must not start left of the drawing
+        assert stringWidth(line, "Helvetica", 11) <= 184
+    short = [t for t in svg.iter(f"{SVG}tspan") if t.text == "Telanaipura"]
+    assert len(short) == 1
+
+
+def test_short_rupiah_rounds_half_up():
+    assert charts._short_rupiah(1_250_000_000) == "Rp1,3 M"  # float formatting said 1,2
+    assert charts._short_rupiah(2_500_000) == "Rp3 jt"
+    assert charts.month_tick("2026-12") == "Des 26"
+
+
+def test_pdf_chart_labels_stay_inside_their_drawings():
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from harkat.reports import documents
+
+    def strings(drawing):
+        for item in drawing.contents:
+            if isinstance(item, String):
+                width = stringWidth(item.text, item.fontName, item.fontSize)
+                start = {"end": item.x - width, "middle": item.x - width / 2}.get(
+                    item.textAnchor, item.x
+                )
+                yield item.text, start, start + width, item.y
+
+    bars = documents.bar_drawing([(LONG, 9_000_000_000), ("Telanaipura", 1)], 500)
+    points = [
+        {
+            "month": f"2026-{m:02d}",
+            "amount": 10**9,
+            "cumulative": m * 10**9,
+            "target_cumulative": 110 * 10**9,
+        }
+        for m in range(1, 13)
+    ]
+    trend = documents.trend_drawing(points, 500)
+    for drawing in (bars, trend):
+        texts = list(strings(drawing))
+        for text, left, right, y in texts:
+            assert left >= 0 and right <= drawing.width, text
+            assert 0 <= y <= drawing.height, text
+    texts = [t[0] for t in strings(trend)]
+    assert {"Cair per bulan", "Kumulatif tahun berjalan", "Target kumulatif"} <= set(texts)
+    assert "Des 26" in texts and "Rp110,0 M" in texts
+    assert any(t.endswith("…") for t, *_ in strings(bars))
