@@ -125,7 +125,12 @@ class EntrepreneurQuery(PageQuery):
         load_default="", validate=validate.OneOf(["", *[s.value for s in Sector]])
     )
     scale = fields.String(
-        load_default="", validate=validate.OneOf(["", *[s.value for s in BusinessScale]])
+        load_default="",
+        validate=validate.OneOf(["", *[s.value for s in BusinessScale]]),
+        metadata={
+            "description": "Skala usaha PP 7/2021 (salah satu usahanya); `unknown` = belum "
+            "diketahui: modal dan omzet usaha itu belum diisi."
+        },
     )
     gender = fields.String(
         load_default="", validate=validate.OneOf(["", *[g.value for g in Gender]])

@@ -101,3 +101,64 @@ def parse_rupiah(text: str | int | Decimal) -> int:
         raise ValueError(f"'{text}' bukan jumlah uang yang valid.")
     value = Decimal(f"{digits}.{fraction or 0}") * multiplier
     return check_rupiah(-round_rupiah(value) if negative else round_rupiah(value))
+
+
+_DIGITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+#: Names of the groups of three digits, from the units upwards.
+_GROUP_NAMES = ("", "ribu", "juta", "miliar", "triliun")
+
+
+def _below_thousand(number: int) -> list[str]:
+    """Words for 1–999: ``seratus``, ``sebelas``, ``dua belas``, ``dua puluh satu``."""
+    hundreds, rest = divmod(number, 100)
+    words = []
+    if hundreds == 1:
+        words.append("seratus")
+    elif hundreds:
+        words += [_DIGITS[hundreds], "ratus"]
+    tens, units = divmod(rest, 10)
+    if rest == 10:
+        words.append("sepuluh")
+    elif rest == 11:
+        words.append("sebelas")
+    elif tens == 1:
+        words += [_DIGITS[units], "belas"]
+    else:
+        if tens:
+            words += [_DIGITS[tens], "puluh"]
+        if units:
+            words.append(_DIGITS[units])
+    return words
+
+
+def number_in_words(number: int) -> str:
+    """Write a whole number below 1.000 triliun in Indonesian words.
+
+    ``1.000`` is ``seribu`` wherever it stands (``satu juta seribu``); every larger group keeps
+    ``satu`` (``satu juta``, ``satu miliar``).
+
+    :raise ValueError: for numbers of 1.000 triliun and more.
+    """
+    if number < 0:
+        return "minus " + number_in_words(-number)
+    if number >= 1000 ** len(_GROUP_NAMES):
+        raise ValueError("Angka terlalu besar untuk ditulis dengan huruf.")
+    if number == 0:
+        return "nol"
+    words: list[str] = []
+    for power in range(len(_GROUP_NAMES) - 1, -1, -1):
+        group = number // 1000**power % 1000
+        if not group:
+            continue
+        if power == 1 and group == 1:
+            words.append("seribu")
+        else:
+            words += _below_thousand(group)
+            if power:
+                words.append(_GROUP_NAMES[power])
+    return " ".join(words)
+
+
+def terbilang(amount: int) -> str:
+    """The amount in Indonesian words, as on letters: ``satu juta seribu rupiah``."""
+    return f"{number_in_words(int(amount))} rupiah"

@@ -20,11 +20,11 @@ from harkat.auth import services as auth_services
 from harkat.auth.models import Role, User, user_kecamatan
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
+from harkat.database import Model
 from harkat.demo.referrals import seed_fund_demo, seed_referral_demo
 from harkat.demo.screening import seed_screening_demo
 from harkat.demo.training import seed_training_demo
 from harkat.reference.models import Kecamatan, Kelurahan
-from harkat.referrals.models import Loan, Referral, ReferralMember
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
     ConsentPurpose,
@@ -45,7 +45,6 @@ from harkat.registration.models import (
     GroupMembership,
 )
 from harkat.registration.services import next_registration_numbers
-from harkat.training.models import Cohort, CohortSession, Enrolment
 
 CHUNK = 5_000
 
@@ -237,16 +236,27 @@ def _next_id(session: Session, model) -> int:
     return (session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1
 
 
-def _fix_sequences(session: Session, models) -> None:
-    """Explicit ids bypass PostgreSQL sequences; move each past the largest id."""
+def fix_sequences(session: Session) -> None:
+    """Move every id sequence past the largest id stored in its table (PostgreSQL only).
+
+    Bulk inserts with explicit ids bypass the sequences, and the next record a person saves
+    would then collide with a demo row. Every table of the schema with an integer autoincrement
+    key is covered, so a seeder added later cannot be forgotten.
+    """
     if session.get_bind().dialect.name != "postgresql":
         return
-    for model in models:
-        table = model.__tablename__
+    for table in Model.metadata.sorted_tables:
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        largest = sa.select(sa.func.max(column)).scalar_subquery()
         session.execute(
-            sa.text(  # table names come from our own models, not from input
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            sa.select(
+                sa.func.setval(
+                    sa.func.pg_get_serial_sequence(table.fullname, column.name),
+                    sa.func.coalesce(largest, 0) + 1,
+                    False,
+                )
             )
         )
 
@@ -457,20 +467,7 @@ def seed_demo(
     seed_fund_demo(session, [this_year - 1, this_year])
     result.cohorts, result.certificates = training.cohorts, training.certificates
     result.incubations, result.visits = training.incubations, training.visits
-    _fix_sequences(
-        session,
-        [
-            Entrepreneur,
-            Business,
-            Group,
-            Cohort,
-            CohortSession,
-            Enrolment,
-            Referral,
-            ReferralMember,
-            Loan,
-        ],
-    )
+    fix_sequences(session)
     audit.record(
         session,
         "demo_seed",

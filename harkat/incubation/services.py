@@ -111,11 +111,12 @@ def get_visit(session: Session, entrepreneur: Entrepreneur, visit_id: int) -> Me
 
 
 def current_monthly_revenue(session: Session, entrepreneur_id: int) -> int | None:
-    """Sum of the monthly revenue of the entrepreneur's businesses; None without a business."""
+    """Sum of the known monthly revenues of the entrepreneur's businesses; None when no
+    business has one (a blank revenue is unknown, not zero)."""
     count, total = session.execute(
-        sa.select(sa.func.count(Business.id), sa.func.sum(Business.monthly_revenue)).where(
-            Business.entrepreneur_id == entrepreneur_id
-        )
+        sa.select(
+            sa.func.count(Business.monthly_revenue), sa.func.sum(Business.monthly_revenue)
+        ).where(Business.entrepreneur_id == entrepreneur_id)
     ).one()
     return int(total or 0) if count else None
 

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from num2words import num2words
-
-from harkat.core.money import round_rupiah
+from harkat.core.money import round_rupiah, terbilang
 from harkat.reference.models import LoanMethod
 from harkat.screening.engine import Frequency, effective_annual_rate
 
@@ -59,13 +57,6 @@ class Schedule:
     @property
     def principal_in_words(self) -> str:
         return terbilang(self.principal)
-
-
-def terbilang(amount: int) -> str:
-    """The amount in Indonesian words, as on letters: ``satu juta dua ratus ribu rupiah``."""
-    if amount < 0:
-        return "minus " + terbilang(-amount)
-    return f"{num2words(int(amount), lang='id')} rupiah"
 
 
 def add_months(start: date, months: int) -> date:

@@ -95,6 +95,11 @@ class QrCode(Flowable):
         renderPDF.draw(drawing, self.canv, 0, 0)
 
 
+def _known_rupiah(amount: int | None) -> str:
+    """An amount, or "belum diisi" where the figure is unknown (blank is not zero)."""
+    return "belum diisi" if amount is None else format_rupiah(amount)
+
+
 def _pairs(rows: list[tuple[str, str]], styles, width: float) -> Table:
     data = [
         [Paragraph(_esc(k), styles["cellb"]), Paragraph(_esc(v), styles["cell"])] for k, v in rows
@@ -309,7 +314,7 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                         ),
                         (
                             "Omzet / biaya per bulan",
-                            f"{format_rupiah(b.monthly_revenue)} / "
+                            f"{_known_rupiah(b.monthly_revenue)} / "
                             f"{format_rupiah(b.monthly_costs)}",
                         ),
                         ("Mulai usaha", str(b.start_year or "—")),

@@ -104,25 +104,48 @@ class BusinessScale(LabelledEnum):
     KECIL = "kecil", "Kecil"
     MENENGAH = "menengah", "Menengah"
     BESAR = "besar", "Besar (di luar UMKM)"
+    #: Neither capital nor sales was filled in.
+    UNKNOWN = "unknown", "Belum diketahui"
+
+    @property
+    def rank(self) -> int:
+        """Order from unknown (0) through mikro (1) to besar (4), for "the largest scale"."""
+        return SCALE_RANKS.index(self)
+
+
+#: The scales from smallest to largest; unknown below every known scale.
+SCALE_RANKS = (
+    BusinessScale.UNKNOWN,
+    BusinessScale.MIKRO,
+    BusinessScale.KECIL,
+    BusinessScale.MENENGAH,
+    BusinessScale.BESAR,
+)
+
+
+def _scale_by(amount: int | None, limits: tuple[int, int, int]) -> BusinessScale:
+    """The scale one criterion gives: the first class whose limit holds the amount."""
+    if amount is None:
+        return BusinessScale.UNKNOWN
+    for scale, limit in zip(SCALE_RANKS[1:], limits, strict=False):
+        if amount <= limit:
+            return scale
+    return BusinessScale.BESAR
 
 
 def business_scale(capital: int | None, monthly_revenue: int | None) -> BusinessScale:
-    """Classify per PP 7/2021 by capital (excluding land and buildings) or annual sales.
+    """Classify per PP 7/2021 by capital (excluding land and buildings) and annual sales.
 
-    Either criterion is enough: a business is mikro when its capital *or* its yearly sales are
-    within the mikro limits, and likewise up the scale. Missing figures count as zero.
+    A blank figure (None) is unknown, not zero: the known criterion decides alone; with both
+    known the higher class wins (Rp200 juta sales a month is kecil whatever the capital); with
+    neither the scale is "belum diketahui".
     """
-    capital = capital or 0
-    annual_sales = (monthly_revenue or 0) * 12
-    limits = (
-        (BusinessScale.MIKRO, MIKRO_MAX_CAPITAL, MIKRO_MAX_ANNUAL_SALES),
-        (BusinessScale.KECIL, KECIL_MAX_CAPITAL, KECIL_MAX_ANNUAL_SALES),
-        (BusinessScale.MENENGAH, MENENGAH_MAX_CAPITAL, MENENGAH_MAX_ANNUAL_SALES),
+    by_capital = _scale_by(capital, (MIKRO_MAX_CAPITAL, KECIL_MAX_CAPITAL, MENENGAH_MAX_CAPITAL))
+    annual_sales = None if monthly_revenue is None else monthly_revenue * 12
+    by_sales = _scale_by(
+        annual_sales, (MIKRO_MAX_ANNUAL_SALES, KECIL_MAX_ANNUAL_SALES, MENENGAH_MAX_ANNUAL_SALES)
     )
-    for scale, max_capital, max_sales in limits:
-        if capital <= max_capital or annual_sales <= max_sales:
-            return scale
-    return BusinessScale.BESAR
+    return max(by_capital, by_sales, key=SCALE_RANKS.index)
 
 
 class GroupStatus(LabelledEnum):

@@ -159,22 +159,28 @@ class Business(VersionedMixin, TimestampMixin, db.Model):
     sku_number: Mapped[str | None] = mapped_column(sa.String(60))
     halal_certificate: Mapped[str | None] = mapped_column(sa.String(60))
     pirt_number: Mapped[str | None] = mapped_column(sa.String(60))
-    monthly_revenue: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: Average sales per month; None when not known (blank is unknown, not zero).
+    monthly_revenue: Mapped[int | None] = mapped_column(sa.BigInteger)
     monthly_costs: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    #: Business capital excluding land and buildings (PP 7/2021).
-    capital: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: Business capital excluding land and buildings (PP 7/2021); None when not known.
+    capital: Mapped[int | None] = mapped_column(sa.BigInteger)
     employees: Mapped[int] = mapped_column(default=0)
-    #: Computed from capital and revenue on every save; stored so lists can filter on it.
+    #: Computed from capital and revenue on every save (``unknown`` when neither is known);
+    #: stored so lists can filter on it.
     scale: Mapped[BusinessScale] = mapped_column(str_enum(BusinessScale, "business_scale"))
 
     entrepreneur: Mapped[Entrepreneur] = relationship(back_populates="businesses")
 
     def refresh_scale(self) -> None:
+        """Recompute the stored scale from capital and revenue (PP 7/2021)."""
         self.scale = business_scale(self.capital, self.monthly_revenue)
 
     @property
-    def monthly_profit(self) -> int:
-        return (self.monthly_revenue or 0) - (self.monthly_costs or 0)
+    def monthly_profit(self) -> int | None:
+        """Revenue minus costs; None while the revenue is unknown."""
+        if self.monthly_revenue is None:
+            return None
+        return self.monthly_revenue - (self.monthly_costs or 0)
 
     def __repr__(self) -> str:
         return f"<Business {self.id} {self.name!r}>"

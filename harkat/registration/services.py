@@ -589,9 +589,10 @@ class BusinessData:
     sku_number: str | None = None
     halal_certificate: str | None = None
     pirt_number: str | None = None
-    monthly_revenue: int | None = 0
+    #: Blank (None) capital or revenue is unknown, and stays so: it decides the scale.
+    monthly_revenue: int | None = None
     monthly_costs: int | None = 0
-    capital: int | None = 0
+    capital: int | None = None
     employees: int | None = 0
 
 
@@ -647,9 +648,9 @@ def clean_business(data: BusinessData, today: date | None = None) -> dict:
         "sku_number": texts["sku_number"] or None,
         "halal_certificate": texts["halal_certificate"] or None,
         "pirt_number": texts["pirt_number"] or None,
-        "monthly_revenue": data.monthly_revenue or 0,
+        "monthly_revenue": data.monthly_revenue,
         "monthly_costs": data.monthly_costs or 0,
-        "capital": data.capital or 0,
+        "capital": data.capital,
         "employees": data.employees or 0,
     }
 
@@ -938,14 +939,6 @@ def group_of(session: Session, entrepreneur_ids: Iterable[int]) -> dict[int, Gro
     return dict(rows.all())
 
 
-_SCALE_ORDER = [
-    BusinessScale.MIKRO,
-    BusinessScale.KECIL,
-    BusinessScale.MENENGAH,
-    BusinessScale.BESAR,
-]
-
-
 def business_stats(session: Session, entrepreneur_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
     """Return (number of businesses, label of the largest scale) per entrepreneur."""
     rows = session.execute(
@@ -956,7 +949,7 @@ def business_stats(session: Session, entrepreneur_ids: Iterable[int]) -> dict[in
     stats: dict[int, tuple[int, BusinessScale]] = {}
     for entrepreneur_id, scale in rows:
         count, largest = stats.get(entrepreneur_id, (0, scale))
-        if _SCALE_ORDER.index(scale) > _SCALE_ORDER.index(largest):
+        if scale.rank > largest.rank:
             largest = scale
         stats[entrepreneur_id] = (count + 1, largest)
     return {key: (count, scale.label) for key, (count, scale) in stats.items()}
