@@ -62,6 +62,7 @@ def base_styles() -> dict[str, ParagraphStyle]:
             spaceBefore=7,
             spaceAfter=3,
             textColor=GREEN,
+            keepWithNext=1,  # a section title never stands alone at the foot of a page
         ),
         "body": ParagraphStyle("body", parent=normal, fontSize=9.5, leading=13),
         "small": ParagraphStyle("small", parent=normal, fontSize=7.5, leading=9.5),
