@@ -13,11 +13,29 @@ from harkat.auth.models import User
 from harkat.database import str_enum, utcnow
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
-from harkat.screening.engine import Frequency, LenderType, Outcome
+from harkat.screening.engine import (
+    EFFECTIVE_LABEL,
+    NOMINAL_LABEL,
+    Frequency,
+    LenderType,
+    Outcome,
+    Thresholds,
+    format_rate_percent,
+    format_ratio_percent,
+)
 
 JSON = sa.JSON().with_variant(JSONB, "postgresql")
 #: Largest rate stored (percent a year); anything above is stored as this.
 RATE_CAP = Decimal("999999999.9")
+
+
+def rate_text(value) -> str:
+    """A yearly rate as people read it: ``445%``, ``8.232,5%``, or a floor for capped ones."""
+    if value is None:
+        return "—"
+    if value >= RATE_CAP:
+        return f"lebih dari {format_rate_percent(RATE_CAP.to_integral_value())}"
+    return format_rate_percent(value)
 
 
 class Screening(db.Model):
@@ -84,6 +102,18 @@ class Screening(db.Model):
     def __repr__(self) -> str:
         return f"<Screening {self.id} e={self.entrepreneur_id} {self.outcome}>"
 
+    @property
+    def rules(self) -> Thresholds:
+        """The thresholds this screening was judged by."""
+        return Thresholds.from_mapping(self.thresholds or {})
+
+    def ratio_text(self, value: Decimal | None) -> str:
+        """A DSR of this screening for display, never rounded across one of its limits."""
+        if value is None:
+            return "tak terhitung"
+        rules = self.rules
+        return format_ratio_percent(value, rules.dsr_green_max, rules.dsr_yellow_max)
+
 
 class ScreeningDebt(db.Model):
     """One debt as the entrepreneur described it, with what HARKAT computed from it."""
@@ -139,6 +169,19 @@ class ScreeningDebt(db.Model):
     taken_over: Mapped[bool] = mapped_column(default=False)
 
     screening: Mapped[Screening] = relationship(back_populates="debts")
+
+    @property
+    def rate_phrase(self) -> str:
+        """The debt's yearly cost, worded the same on every page and PDF."""
+        nominal = f"{NOMINAL_LABEL} {rate_text(self.nominal_rate_percent)} per tahun"
+        effective = self.effective_rate_percent
+        if effective is None or effective == self.nominal_rate_percent:
+            return nominal
+        return f"{nominal} ({EFFECTIVE_LABEL} {rate_text(effective)} per tahun)"
+
+    @property
+    def is_online(self) -> bool:
+        return self.lender_type.is_online
 
     @property
     def payoff(self) -> int:
