@@ -1,6 +1,7 @@
 """One consistent story about debts (issue 14 §5): market-rate bank loans, the illegal-lender
 payoff cap, unknown licences, a take-over that costs more, and DSR judged unrounded."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -54,7 +55,7 @@ def test_the_headline_rate_is_labelled_nominal():
 
 
 def _illegal(**changes) -> Debt:
-    values = dict(
+    debt = Debt(
         lender_name="Dana Kilat",
         lender_type=LenderType.PINJOL_ILEGAL,
         principal=1_000_000,
@@ -63,8 +64,7 @@ def _illegal(**changes) -> Debt:
         frequency=Frequency.WEEKLY,
         instalments_total=10,
     )
-    values.update(changes)
-    return Debt(**values)
+    return replace(debt, **changes)
 
 
 def test_an_illegal_lender_is_offered_the_principal_minus_what_was_repaid():
