@@ -111,6 +111,7 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
     )
     title = ParagraphStyle("title", parent=sheet["Title"], fontSize=14, leading=18)
     white = ParagraphStyle("white", parent=body, textColor=colors.white)
+    right = ParagraphStyle("right", parent=body, fontSize=9, leading=11, alignment=2)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -233,7 +234,7 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
                 format_rupiah(screening.take_over_instalment),
             ],
             ["DSR setelah pengambilalihan", screening.ratio_text(screening.dsr_after_take_over)],
-            [label, Paragraph(value, body)],
+            [label, Paragraph(value, right) if screening.take_over_savings < 0 else value],
         ]
     story.append(
         Table(
@@ -265,7 +266,8 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
                     body,
                 )
             )
-        story.append(Paragraph(ILLEGAL_PAYOFF_GUIDANCE, body))
+        if not any(ILLEGAL_PAYOFF_GUIDANCE in reason for reason in screening.reasons):
+            story.append(Paragraph(ILLEGAL_PAYOFF_GUIDANCE, body))
 
     pathway_title, steps = pathway(screening)
     story.append(Paragraph(f"Jalan keluar yang disarankan: {pathway_title}", head))
