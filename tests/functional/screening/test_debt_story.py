@@ -312,3 +312,15 @@ def test_the_registry_screen_explains_the_source_and_the_csv_format(client, auth
     auth.logout()
     login_as(Role.FACILITATOR)
     assert client.get("/admin/pemberi-pinjaman/impor/contoh.csv").status_code == 403
+
+
+def test_the_name_checker_does_not_call_a_lender_illegal_from_an_old_registry(
+    app, client, login_as
+):
+    with app.app_context():
+        seed_demo_registry(db.session, checked_on=today() - timedelta(days=120))
+        db.session.commit()
+    login_as(Role.FACILITATOR)
+    page = _text(client.get("/admin/pemberi-pinjaman/cek?nama=DanaKilat+Express"))
+    assert "Status izin belum diketahui" in page and "Kemungkinan ilegal" not in page
+    assert "Berizin OJK" in _text(client.get("/admin/pemberi-pinjaman/cek?nama=Kredivo"))
