@@ -59,6 +59,10 @@ def home():
         context["recent_audit"] = db.session.scalars(
             sa.select(AuditLog).order_by(AuditLog.id.desc()).limit(8)
         ).all()
+        from harkat.screening.registry import registry_state
+
+        # A task while online lenders' licences cannot be checked: import OJK's current list.
+        context["registry"] = registry_state(db.session)
     elif current_user.role == Role.FACILITATOR:
         context["areas"] = [
             (kecamatan, kecamatan.kelurahan) for kecamatan in current_user.kecamatan

@@ -104,9 +104,23 @@ class DisbursementLineForm(Form):
     account_number = StringField("Nomor rekening pinjaman", validators=[Optional(), Length(max=40)])
 
 
+class PayoffForm(Form):
+    """How one take-over debt was settled: to whom, how much, when, and the settlement letter."""
+
+    class Meta:
+        csrf = False
+
+    take_over_id = HiddenField()
+    paid_to = StringField("Dibayar kepada", validators=[Optional(), Length(max=120)])
+    amount = RupiahField("Jumlah pelunasan", validators=[Optional()])
+    paid_on = DateField("Tanggal pelunasan", validators=[Optional()])
+    proof = FileField("Surat keterangan lunas (PDF, JPEG atau PNG)")
+
+
 class DisbursementForm(Form):
     version = HiddenField()
     lines = FieldList(FormField(DisbursementLineForm), min_entries=0)
+    payoffs = FieldList(FormField(PayoffForm), min_entries=0)
 
 
 class DocumentForm(Form):

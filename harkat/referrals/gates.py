@@ -12,11 +12,11 @@ from datetime import date
 from decimal import Decimal
 
 from harkat.core.dates import format_date
-from harkat.core.money import format_percent, format_rupiah
+from harkat.core.money import format_rupiah
 from harkat.reference.models import ApplicantType, LoanMethod
 from harkat.referrals.loans import LoanInputError, schedule
 from harkat.registration.domain import LabelledEnum
-from harkat.screening.engine import Outcome
+from harkat.screening.engine import Outcome, format_rate_percent, format_ratio_percent
 
 
 class DocumentKind(LabelledEnum):
@@ -117,6 +117,9 @@ class GateResult:
     problems: list[str] = field(default_factory=list)
     exemption_reason: str | None = None
     exempted_by: str | None = None
+    #: Figures the gate judged by, kept with the snapshot: for the DSR gate ``limit_percent``
+    #: (the one limit the packet states) and ``members`` (person id → unrounded DSR).
+    details: dict = field(default_factory=dict)
 
     @property
     def exemptable(self) -> bool:
@@ -259,11 +262,14 @@ def member_dsr(member: MemberFacts, facts: ReferralFacts) -> Decimal | None:
     if s is None or instalment is None or s.net_income <= 0:
         return None
     service = max(0, s.monthly_debt_service - member.taken_over_service) + instalment
-    return (Decimal(service) * 100 / Decimal(s.net_income)).quantize(Decimal("0.1"))
+    # Unrounded: 30,04% is above a 30% limit. Round only to show it (format_ratio_percent).
+    return Decimal(service) * 100 / Decimal(s.net_income)
 
 
 def _dsr(facts: ReferralFacts) -> GateResult:
     problems = []
+    limit = facts.dsr_limit_percent
+    judged: dict[str, str] = {}
     for m in facts.members:
         if m.screening is None:
             problems.append(f"{m.name}: DSR belum bisa dihitung tanpa skrining yang berlaku.")
@@ -277,13 +283,20 @@ def _dsr(facts: ReferralFacts) -> GateResult:
         dsr = member_dsr(m, facts)
         if dsr is None:
             problems.append(f"{m.name}: angsuran tidak dapat dihitung; periksa jumlah dan tenor.")
-        elif dsr > facts.dsr_limit_percent:
+            continue
+        judged[str(m.entrepreneur_id)] = str(dsr.quantize(Decimal("0.0001")))
+        if dsr > limit:
             problems.append(
-                f"{m.name}: DSR setelah pinjaman {format_percent(dsr, 1)} melebihi batas "
-                f"{format_percent(facts.dsr_limit_percent, 0)}; kecilkan jumlah, panjangkan "
-                "tenor, atau ambil alih utang yang mahal."
+                f"{m.name}: DSR setelah pinjaman {format_ratio_percent(dsr, limit)} melebihi "
+                f"batas {format_rate_percent(limit)}; kecilkan jumlah, panjangkan tenor, atau "
+                "ambil alih utang yang mahal."
             )
-    return GateResult(Gate.DSR, not problems, problems)
+    return GateResult(
+        Gate.DSR,
+        not problems,
+        problems,
+        details={"limit_percent": str(limit), "members": judged},
+    )
 
 
 def _no_open(facts: ReferralFacts) -> GateResult:
@@ -316,6 +329,14 @@ def apply_exemptions(results: list[GateResult], exemptions: dict[Gate, tuple[str
             result.exemption_reason, result.exempted_by = exemptions[result.gate]
 
 
+def dsr_limit_of(results: list[GateResult]) -> Decimal | None:
+    """The DSR limit the gates judged by (None: checked before limits were kept)."""
+    for result in results:
+        if result.gate == Gate.DSR and result.details.get("limit_percent"):
+            return Decimal(result.details["limit_percent"])
+    return None
+
+
 def all_ok(results: list[GateResult]) -> bool:
     return all(result.ok for result in results)
 
@@ -335,6 +356,7 @@ def gates_from_snapshot(snapshot: list[dict]) -> list[GateResult]:
                 list(item.get("problems") or []),
                 item.get("exemption_reason"),
                 item.get("exempted_by"),
+                dict(item.get("details") or {}),
             )
         )
     return results

@@ -151,11 +151,29 @@ class ReferralTakeOver(db.Model):
     referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referrals.id"))
     screening_debt_id: Mapped[int] = mapped_column(sa.ForeignKey("screening_debts.id"))
     entrepreneur_id: Mapped[int] = mapped_column(sa.ForeignKey("entrepreneurs.id"))
-    #: The outstanding to settle, copied from the debt when chosen.
+    #: What to settle, copied from the debt when chosen (for an illegal online lender at most
+    #: the principal received minus what was repaid, unless an admin decided otherwise).
     amount: Mapped[int] = mapped_column(sa.BigInteger)
+    #: The payoff as the bank recorded it at disbursement: to whom, how much, when, and the
+    #: settlement letter (surat keterangan lunas) stored like a referral document.
+    paid_to: Mapped[str | None] = mapped_column(sa.String(120))
+    paid_amount: Mapped[int | None] = mapped_column(sa.BigInteger)
+    paid_on: Mapped[date | None]
+    proof_path: Mapped[str | None] = mapped_column(sa.String(120))
+    proof_name: Mapped[str | None] = mapped_column(sa.String(160))
+    proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    proof_mime: Mapped[str | None] = mapped_column(sa.String(40))
+    proof_size: Mapped[int | None]
 
     referral: Mapped[Referral] = relationship(back_populates="take_overs")
     debt: Mapped[ScreeningDebt] = relationship()
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None
+
+    def __repr__(self) -> str:
+        return f"<ReferralTakeOver {self.id} r={self.referral_id} {self.amount}>"
 
 
 class GateExemption(db.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -33,9 +34,10 @@ from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
 from harkat.referrals.gates import GateResult
 from harkat.referrals.loans import Schedule, terbilang
-from harkat.referrals.models import Referral, ReferralDocument
+from harkat.referrals.models import Referral, ReferralDocument, ReferralTakeOver
 from harkat.registration.models import Business, Entrepreneur
-from harkat.screening.documents import rate_text
+from harkat.screening.engine import ILLEGAL_PAYOFF_GUIDANCE, format_rate_percent
+from harkat.screening.engine import format_ratio_percent as _ratio
 from harkat.screening.models import Screening
 from harkat.training.models import Enrolment
 
@@ -63,10 +65,14 @@ class PacketData:
     gates_snapshotted: bool
     schedule: Schedule | None
     documents: list[ReferralDocument]
-    take_overs: list[tuple[str, str, int]]
+    take_overs: list[tuple[str, ReferralTakeOver]]
     verify_url: str
     signatory_name: str
     signatory_title: str
+    #: The one DSR limit of this referral: the one its gates judged by.
+    dsr_limit: Decimal
+    #: Each applicant's DSR after this loan as the gates judged it (person id → percent).
+    member_dsr: dict[int, Decimal]
 
 
 _styles = pdf.base_styles
@@ -133,8 +139,26 @@ def _address(e: Entrepreneur, bank_copy: bool) -> str:
     return f"{text}, Kel. {e.kelurahan.name}, Kec. {e.kecamatan.name}, Kota Jambi"
 
 
-def _pct(value) -> str:
-    return format_percent(value, 1) if value is not None else "—"
+def _dsr_rows(data: PacketData, a: ApplicantInfo, s: Screening) -> list[tuple[str, str]]:
+    """The DSR lines of one applicant: the gates' figure against the referral's one limit."""
+    limit = data.dsr_limit
+    judged = data.member_dsr.get(a.entrepreneur.id)
+    after = (
+        f"{_ratio(judged, limit)} setelah pinjaman ini (batas rujukan {format_rate_percent(limit)})"
+        if judged is not None
+        else "tidak terhitung"
+    )
+    now = s.ratio_text(s.dsr)
+    taken = s.ratio_text(s.dsr_after_take_over) if s.dsr_after_take_over is not None else None
+    screened = f"saat skrining {now}" + (
+        f", setelah pengambilalihan {taken}" if taken is not None else ""
+    )
+    return [("DSR", f"{after}; {screened}")]
+
+
+def _notes(s: Screening) -> str:
+    """The screening's reasons, less its DSR sentences: the packet states one DSR limit."""
+    return " ".join(r for r in (s.reasons or []) if not r.startswith("DSR")) or "—"
 
 
 def _gate_status(result: GateResult) -> str:
@@ -360,18 +384,14 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                             f"{format_rupiah(s.total_outstanding)}, angsuran "
                             f"{format_rupiah(s.monthly_debt_service)}/bulan",
                         ),
-                        (
-                            "DSR",
-                            f"sekarang {_pct(s.dsr)}; setelah pengambilalihan "
-                            f"{_pct(s.dsr_after_take_over)}",
-                        ),
+                        *_dsr_rows(data, a, s),
                         (
                             "SLIK (cek mandiri)",
                             f"kolektibilitas terburuk {s.slik_worst_collectability}"
                             if s.slik_worst_collectability
                             else "tidak dilampirkan",
                         ),
-                        ("Catatan", " ".join(s.reasons or []) or "—"),
+                        ("Catatan", _notes(s)),
                     ],
                     styles,
                     width,
@@ -382,7 +402,7 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                     d.lender_name,
                     d.lender_type.label,
                     format_rupiah(d.outstanding),
-                    rate_text(d.effective_rate_percent),
+                    d.rate_phrase,
                     "ya" if d.taken_over else "",
                 ]
                 for d in s.debts
@@ -395,11 +415,11 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                             "Pemberi pinjaman",
                             "Jenis",
                             "Sisa",
-                            "Bunga efektif/thn",
+                            "Setara bunga per tahun",
                             "Saran ambil alih",
                         ],
                         debts,
-                        [width * 0.27, width * 0.25, width * 0.16, width * 0.18, None],
+                        [width * 0.22, width * 0.2, width * 0.14, width * 0.3, None],
                         styles,
                         right=(2, 3),
                     )
@@ -409,13 +429,24 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
 
     story.append(Paragraph("B. Pengambilalihan utang", styles["title"]))
     if data.take_overs:
+        rows = []
+        for name, t in data.take_overs:
+            planned = format_rupiah(t.amount)
+            if t.amount != t.debt.outstanding:
+                planned += f" (tagihan {format_rupiah(t.debt.outstanding)})"
+            paid = (
+                f"{format_rupiah(t.paid_amount)} ke {t.paid_to}, {format_date(t.paid_on)}; "
+                f"surat lunas SHA-256 {(t.proof_sha256 or '')[:12]}"
+                if t.is_paid
+                else "belum dicatat"
+            )
+            rows.append([name, t.debt.lender_name, planned, paid])
         story.append(
             _grid(
-                ["Pemohon", "Pemberi pinjaman", "Dilunasi"],
-                [[n, lender, format_rupiah(amount)] for n, lender, amount in data.take_overs],
-                [width * 0.35, width * 0.4, None],
+                ["Pemohon", "Pemberi pinjaman", "Dilunasi", "Pelunasan tercatat"],
+                rows,
+                [width * 0.22, width * 0.22, width * 0.24, None],
                 styles,
-                right=(2,),
             )
         )
         story.append(
@@ -425,6 +456,8 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                 styles["cell"],
             )
         )
+        if any(t.amount < t.debt.outstanding for _, t in data.take_overs):
+            story.append(Paragraph(_esc(ILLEGAL_PAYOFF_GUIDANCE), styles["cell"]))
     else:
         story.append(Paragraph("Tidak ada utang yang diambil alih.", styles["cell"]))
 
@@ -478,6 +511,14 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
         else f"diperiksa {format_datetime(printed_at)} (draf)"
     )
     story.append(Paragraph(f"Syarat rujukan, {when}:", styles["cell"]))
+    story.append(
+        Paragraph(
+            f"Batas DSR rujukan ini: <b>{format_rate_percent(data.dsr_limit)}</b> (angsuran semua "
+            "utang setelah pinjaman ini dibagi penghasilan bersih per bulan, dibandingkan tanpa "
+            "pembulatan).",
+            styles["cell"],
+        )
+    )
     story.append(
         _grid(
             ["Syarat", "Status"],

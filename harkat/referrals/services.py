@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -311,7 +311,8 @@ def _store(session: Session, referral: Referral, data: ReferralData, clean: dict
         ReferralTakeOver(
             screening_debt_id=debt.id,
             entrepreneur_id=screening_owner[debt.screening_id],
-            amount=debt.outstanding,
+            # For an illegal online lender: at most principal minus what was repaid.
+            amount=debt.payoff,
         )
         for debt in clean["debts"]
     ]
@@ -434,7 +435,7 @@ def referral_facts(
                 has_expired_screening=bool(expired),
                 documents=frozenset(documents.get(person.id, ())),
                 taken_over_service=sum(d.monthly_service for d in mine),
-                taken_over_amount=sum(d.outstanding for d in mine),
+                taken_over_amount=sum(debt_rows[d.id].amount for d in mine),
                 other_open_referral=others.get(person.id),
             )
         )
@@ -661,6 +662,18 @@ class Disbursement:
 
 
 @dataclass
+class Payoff:
+    """How the bank settled one take-over debt at disbursement, with the settlement letter."""
+
+    take_over_id: int
+    paid_to: str
+    amount: int | None
+    paid_on: date | None
+    proof: bytes | None = None
+    proof_name: str = ""
+
+
+@dataclass
 class TransitionInput:
     action: Action
     version: int | None
@@ -668,6 +681,11 @@ class TransitionInput:
     terms: Terms | None = None
     reason_code: str | None = None
     disbursements: list[Disbursement] = field(default_factory=list)
+    #: One per take-over debt of the referral, when disbursing.
+    payoffs: list[Payoff] = field(default_factory=list)
+    #: Where settlement letters are stored, and how large they may be.
+    upload_dir: str | Path | None = None
+    max_upload_bytes: int = 0
 
 
 STAGE_AFTER = {
@@ -754,12 +772,20 @@ def transition(
         note = f"{reason.label}{' — ' + note if note else ''}"
         extra = {"reason_code": reason.code}
     elif action == Action.DISBURSE:
-        extra = _disburse(session, referral, data.disbursements, today)
+        extra = _disburse(session, referral, data, today)
         note = ", ".join(
             f"{line['name']} {format_rupiah(line['amount'])} pada {format_date(line['on'])}"
             for line in extra["lines"]
         )
-        extra = {"loans": [line["loan_id"] for line in extra["lines"]]}
+        if extra["payoffs"]:
+            note += "; pelunasan: " + ", ".join(
+                f"{p['paid_to']} {format_rupiah(p['amount'])} pada {format_date(p['on'])}"
+                for p in extra["payoffs"]
+            )
+        extra = {
+            "loans": [line["loan_id"] for line in extra["lines"]],
+            "payoffs": [{**p, "on": p["on"].isoformat()} for p in extra["payoffs"]],
+        }
     previous = referral.status
     referral.status = target
     now = utcnow()
@@ -837,8 +863,88 @@ def _approve(referral: Referral, terms: Terms | None) -> dict:
     }
 
 
-def _disburse(session: Session, referral: Referral, lines: list[Disbursement], today: date) -> dict:
-    """Create one loan per borrower line from the bank's disbursement details."""
+def _check_payoffs(
+    referral: Referral,
+    data: TransitionInput,
+    today: date,
+    decided_on: date | None,
+    paid_by_member: dict[int, int],
+    problems: dict[str | None, list[str]],
+) -> list[tuple[ReferralTakeOver, Payoff, tuple[str, str] | None]]:
+    """Check the payoff of every take-over debt; return each with its proof's file type."""
+    given = {p.take_over_id: p for p in data.payoffs}
+    checked = []
+    for index, take_over in enumerate(referral.take_overs):
+        key = f"payoffs-{index}"
+        payoff = given.get(take_over.id)
+        lender = take_over.debt.lender_name
+        if payoff is None:
+            problems.setdefault(key, []).append(
+                f"Catat pelunasan utang ke {lender}: penerima, jumlah, tanggal dan surat "
+                "keterangan lunas."
+            )
+            continue
+        paid_to = " ".join((payoff.paid_to or "").split())
+        if not paid_to:
+            problems.setdefault(f"{key}-paid_to", []).append("Penerima pelunasan wajib diisi.")
+        elif len(paid_to) > 120:
+            problems.setdefault(f"{key}-paid_to", []).append("Nama penerima terlalu panjang.")
+        if payoff.amount is None or payoff.amount <= 0:
+            problems.setdefault(f"{key}-amount", []).append(
+                "Jumlah pelunasan wajib diisi dan lebih dari nol."
+            )
+        elif payoff.amount > take_over.amount:
+            problems.setdefault(f"{key}-amount", []).append(
+                f"Jumlah pelunasan melebihi yang direncanakan ({format_rupiah(take_over.amount)})"
+                + (
+                    "; untuk pinjol ilegal paling banyak pokok yang diterima dikurangi yang "
+                    "sudah dibayar (admin dapat mengubahnya di hasil skrining)."
+                    if take_over.amount < take_over.debt.outstanding
+                    else "."
+                )
+            )
+        else:
+            paid_by_member[take_over.entrepreneur_id] = (
+                paid_by_member.get(take_over.entrepreneur_id, 0) + payoff.amount
+            )
+        if payoff.paid_on is None:
+            problems.setdefault(f"{key}-paid_on", []).append("Tanggal pelunasan wajib diisi.")
+        elif payoff.paid_on > today:
+            problems.setdefault(f"{key}-paid_on", []).append(
+                "Tanggal pelunasan tidak boleh di masa depan."
+            )
+        elif decided_on and payoff.paid_on < decided_on:
+            problems.setdefault(f"{key}-paid_on", []).append(
+                "Tanggal pelunasan tidak boleh sebelum tanggal persetujuan "
+                f"({format_date(decided_on)})."
+            )
+        kind = None
+        if not payoff.proof:
+            problems.setdefault(f"{key}-proof", []).append(
+                "Unggah surat keterangan lunas (PDF, JPEG atau PNG)."
+            )
+        else:
+            try:
+                kind = uploads.check_file(
+                    payoff.proof,
+                    data.max_upload_bytes,
+                    allowed=(uploads.PDF, uploads.JPEG, uploads.PNG),
+                    format_message="Surat keterangan lunas: hanya PDF, JPEG atau PNG (diperiksa "
+                    "dari isi berkas, bukan namanya).",
+                    size_message="Surat keterangan lunas: ukuran maksimal {limit}.",
+                )
+            except uploads.UploadError as error:
+                problems.setdefault(f"{key}-proof", []).append(str(error))
+        checked.append((take_over, replace(payoff, paid_to=paid_to), kind))
+    unknown = set(given) - {t.id for t in referral.take_overs}
+    if unknown:
+        problems.setdefault(None, []).append("Ada pelunasan yang bukan utang rujukan ini.")
+    return checked
+
+
+def _disburse(session: Session, referral: Referral, data: TransitionInput, today: date) -> dict:
+    """Create one loan per borrower line, and record each take-over payoff with its proof."""
+    lines = data.disbursements
     members = {m.id: m for m in referral.members}
     problems: dict[str | None, list[str]] = {}
     given = {line.member_id: line for line in lines}
@@ -889,8 +995,47 @@ def _disburse(session: Session, referral: Referral, lines: list[Disbursement], t
         problems.setdefault(None, []).append(
             "Nomor rekening sudah dipakai pinjaman lain di bank ini: " + ", ".join(sorted(taken))
         )
+    paid_by_member: dict[int, int] = {}
+    payoffs = _check_payoffs(referral, data, today, decided_on, paid_by_member, problems)
+    for member in referral.members:
+        line = given.get(member.id)
+        paid = paid_by_member.get(member.entrepreneur_id, 0)
+        if line is not None and line.amount and paid > line.amount:
+            problems.setdefault(None, []).append(
+                f"Pelunasan utang {member.entrepreneur.full_name} ({format_rupiah(paid)}) "
+                f"melebihi pinjaman yang cair ({format_rupiah(line.amount)})."
+            )
     if problems:
         raise StopValidation(problems)
+    stored_paths: list[str] = []
+    paid_out = []
+    try:
+        for take_over, payoff, kind in payoffs:
+            stored = uploads.store_file(payoff.proof, kind, data.upload_dir, DOCUMENT_FOLDER)
+            stored_paths.append(stored.path)
+            take_over.paid_to = payoff.paid_to
+            take_over.paid_amount = payoff.amount
+            take_over.paid_on = payoff.paid_on
+            take_over.proof_path = stored.path
+            take_over.proof_name = Path(payoff.proof_name or "berkas").name.strip()[:160] or (
+                "berkas"
+            )
+            take_over.proof_sha256 = stored.sha256
+            take_over.proof_mime = stored.mime
+            take_over.proof_size = stored.size
+            paid_out.append(
+                {
+                    "take_over_id": take_over.id,
+                    "paid_to": payoff.paid_to,
+                    "amount": payoff.amount,
+                    "on": payoff.paid_on,
+                }
+            )
+        session.flush()
+    except BaseException:
+        for path in stored_paths:
+            uploads.delete_file(data.upload_dir, DOCUMENT_FOLDER, path)
+        raise
     out = []
     for member in referral.members:
         line = given[member.id]
@@ -921,7 +1066,7 @@ def _disburse(session: Session, referral: Referral, lines: list[Disbursement], t
                 "on": line.disbursed_on,
             }
         )
-    return {"lines": out}
+    return {"lines": out, "payoffs": paid_out}
 
 
 def post_message(session: Session, referral: Referral, body: str, actor: User) -> ReferralMessage:
@@ -1414,10 +1559,14 @@ def packet_data(
         gates_snapshotted=gates_snapshotted,
         schedule=simulation,
         documents=active_documents(session, referral),
-        take_overs=[
-            (names.get(t.entrepreneur_id, ""), t.debt.lender_name, t.amount)
-            for t in referral.take_overs
-        ],
+        take_overs=[(names.get(t.entrepreneur_id, ""), t) for t in referral.take_overs],
+        dsr_limit=gate_rules.dsr_limit_of(gates) or get_number(session, "screening.dsr_yellow_max"),
+        member_dsr={
+            int(person): Decimal(value)
+            for g in gates
+            if g.gate == Gate.DSR
+            for person, value in (g.details.get("members") or {}).items()
+        },
         verify_url=verify_url,
         signatory_name=signatory_name,
         signatory_title=signatory_title,

@@ -4,6 +4,7 @@ desk and its actions, the packet PDF, loans and monthly repayment reports."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import (
@@ -25,6 +26,7 @@ from harkat.audit import services as audit
 from harkat.auth.access import current_actor, public, roles
 from harkat.auth.models import Role
 from harkat.core import uploads
+from harkat.core.money import format_rupiah
 from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
 from harkat.errors import StaleObjectError, StopValidation
@@ -46,7 +48,13 @@ from harkat.referrals.forms import (
     RejectionReasonForm,
     RemoveDocumentForm,
 )
-from harkat.referrals.gates import DocumentKind, Gate, gates_from_snapshot, member_dsr
+from harkat.referrals.gates import (
+    DocumentKind,
+    Gate,
+    dsr_limit_of,
+    gates_from_snapshot,
+    member_dsr,
+)
 from harkat.referrals.loans import LoanInputError, schedule
 from harkat.referrals.models import (
     COLLECTABILITY_LABELS,
@@ -62,6 +70,7 @@ from harkat.referrals.transitions import (
     available_actions,
 )
 from harkat.registration import services as registration
+from harkat.screening.engine import format_rate_percent, format_ratio_percent
 
 bp = Blueprint("referrals", __name__)
 
@@ -197,7 +206,12 @@ def _prepare_form(form: ReferralForm, applicant_type: ApplicantType, candidates)
         (
             str(debt.id),
             f"{person.full_name}: {debt.lender_name} ({debt.lender_type.label}), "
-            f"sisa {debt.outstanding:,}".replace(",", "."),
+            f"sisa {format_rupiah(debt.outstanding)}"
+            + (
+                f", dilunasi {format_rupiah(debt.payoff)} (pokok dikurangi yang sudah dibayar)"
+                if debt.payoff != debt.outstanding
+                else ""
+            ),
         )
         for person, _, debt in candidates
     )
@@ -381,13 +395,22 @@ def detail(referral_id: int):
     audit.record_now(db.engine, "view", entity=referral)
     gates, snapshotted = _gates_for(referral)
     facts = services.referral_facts(db.session, referral)
-    member_figures = {
-        m.entrepreneur_id: (
-            m.screening,
-            member_dsr(m, facts),
+    # The DSR and its limit as the gates judged them: frozen at submission, live on a draft.
+    limit = dsr_limit_of(gates) if snapshotted else None
+    judged = next((g.details.get("members", {}) for g in gates if g.gate == Gate.DSR), {})
+    if limit is None:
+        limit, judged = facts.dsr_limit_percent, {}
+    member_figures = {}
+    for m in facts.members:
+        dsr = (
+            Decimal(judged[str(m.entrepreneur_id)])
+            if str(m.entrepreneur_id) in judged
+            else member_dsr(m, facts)
         )
-        for m in facts.members
-    }
+        member_figures[m.entrepreneur_id] = (
+            m.screening,
+            format_ratio_percent(dsr, limit) if dsr is not None else None,
+        )
     try:
         simulation = schedule(
             referral.approved_amount or referral.requested_amount,
@@ -424,6 +447,7 @@ def detail(referral_id: int):
         gates_snapshotted=snapshotted,
         all_ok=all(g.ok for g in gates),
         member_figures=member_figures,
+        dsr_limit=format_rate_percent(limit),
         simulation=simulation,
         actions=actions,
         can_disburse=Action.DISBURSE in available_actions(referral.status, user.role),
@@ -518,8 +542,18 @@ def disburse(referral_id: int):
         return _back(referral)
     form = DisbursementForm()
     members = {m.id: m for m in referral.members}
+    take_overs = {t.id: t for t in referral.take_overs}
     if not form.is_submitted():
         form.version.data = str(referral.version)
+        for t in referral.take_overs:
+            form.payoffs.append_entry(
+                {
+                    "take_over_id": t.id,
+                    "paid_to": t.debt.lender_name,
+                    "amount": t.amount,
+                    "paid_on": None,
+                }
+            )
         same = referral.approved_amount == referral.requested_amount
         for m in referral.members:
             form.lines.append_entry(
@@ -546,8 +580,30 @@ def disburse(referral_id: int):
                     entry.form.account_number.data or "",
                 )
             )
+        payoffs = []
+        for entry in form.payoffs.entries:
+            try:
+                take_over_id = record_id(entry.form.take_over_id.data)
+            except ValueError:
+                continue
+            upload = entry.form.proof.data
+            payoffs.append(
+                services.Payoff(
+                    take_over_id,
+                    entry.form.paid_to.data or "",
+                    entry.form.amount.data,
+                    entry.form.paid_on.data,
+                    upload.read() if upload else None,
+                    getattr(upload, "filename", "") or "",
+                )
+            )
         data = services.TransitionInput(
-            action=Action.DISBURSE, version=version_of(form), disbursements=lines
+            action=Action.DISBURSE,
+            version=version_of(form),
+            disbursements=lines,
+            payoffs=payoffs,
+            upload_dir=current_app.config["UPLOAD_DIR"],
+            max_upload_bytes=current_app.config["MAX_UPLOAD_BYTES"],
         )
         try:
             services.transition(db.session, referral, data, current_actor())
@@ -561,6 +617,14 @@ def disburse(referral_id: int):
                         target = form.lines.entries[index].form.account_number
                         target.errors = [*target.errors, *reasons]
                         continue
+                if key and key.startswith("payoffs-"):
+                    _, index, *name = key.split("-", 2)
+                    if int(index) < len(form.payoffs.entries):
+                        row = form.payoffs.entries[int(index)].form
+                        target = getattr(row, name[0], None) if name else row.paid_to
+                        if target is not None:
+                            target.errors = [*target.errors, *reasons]
+                            continue
                 form.form_errors.extend(reasons)
         except (StaleObjectError, StaleDataError) as error:
             db.session.rollback()
@@ -572,7 +636,40 @@ def disburse(referral_id: int):
         else:
             flash(f"Pencairan rujukan {referral.number} dicatat.", "success")
             return _back(referral)
-    return render_template("referrals/disburse.html", r=referral, form=form, members=members)
+    return render_template(
+        "referrals/disburse.html",
+        r=referral,
+        form=form,
+        members=members,
+        take_overs=take_overs,
+        upload_limit=uploads.size_label(current_app.config["MAX_UPLOAD_BYTES"]),
+    )
+
+
+@bp.get("/rujukan/<int:referral_id>/pelunasan/<int:take_over_id>/bukti")
+@roles(Role.ADMIN, Role.FACILITATOR, Role.BANK_OFFICER)
+def payoff_proof(referral_id: int, take_over_id: int):
+    """The settlement letter of one take-over payoff, for those who may see the referral."""
+    referral = _referral_or_404(referral_id)
+    take_over = next((t for t in referral.take_overs if t.id == take_over_id), None)
+    if take_over is None or not take_over.proof_path:
+        abort(404)
+    path = uploads.stored_file(
+        current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER, take_over.proof_path
+    )
+    if path is None:
+        abort(404)
+    audit.record_now(
+        db.engine, "download", entity=take_over, changes={"file": "surat keterangan lunas"}
+    )
+    response = send_file(
+        path,
+        mimetype=take_over.proof_mime,
+        as_attachment=True,
+        download_name=f"lunas-{referral.number}-{take_over.id}{path.suffix}",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/rujukan/<int:referral_id>/pesan")

@@ -12,11 +12,20 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from harkat.core.dates import format_date, format_datetime
-from harkat.core.money import format_percent, format_rupiah
-from harkat.screening.engine import Outcome, format_rate_percent
-from harkat.screening.models import RATE_CAP, Screening
+from harkat.core.money import format_rupiah
+from harkat.pdf import escape as _esc
+from harkat.screening.engine import (
+    HARKAT_RATE_PERCENT,
+    ILLEGAL_PAYOFF_GUIDANCE,
+    NOMINAL_LABEL,
+    Outcome,
+    format_rate_percent,
+)
+from harkat.screening.models import Screening, rate_text
 
-HARKAT_RATE = "3%"
+__all__ = ["counseling_pdf", "high_cost_rule", "pathway", "rate_text", "savings_text"]
+
+HARKAT_RATE = format_rate_percent(HARKAT_RATE_PERCENT)
 OUTCOME_COLOURS = {
     Outcome.HIJAU: colors.HexColor("#198754"),
     Outcome.KUNING: colors.HexColor("#b88a00"),
@@ -30,13 +39,29 @@ HELP_LINES = [
 ]
 
 
-def rate_text(value) -> str:
-    """A yearly rate as people read it: ``445%``, ``8.232,5%``, or a floor for capped ones."""
-    if value is None:
-        return "—"
-    if value >= RATE_CAP:
-        return f"lebih dari {format_rate_percent(RATE_CAP.to_integral_value())}"
-    return format_rate_percent(value)
+def high_cost_rule(screening: Screening) -> str:
+    """Which debts this screening called high-cost, and which rate it compared."""
+    limit = format_rate_percent(screening.rules.high_cost_rate_percent)
+    return (
+        "Utang berbiaya tinggi: pinjol ilegal, rentenir / bank keliling, atau utang dengan bunga "
+        f"{NOMINAL_LABEL} di atas {limit} per tahun (batas yang diatur admin). Pinjaman bank "
+        "dengan bunga pasar, misalnya KUR 6% atau kredit 11% flat (setara bunga nominal sekitar "
+        "20% per tahun), tidak termasuk."
+    )
+
+
+def savings_text(screening: Screening) -> tuple[str, str]:
+    """The take-over's total effect in words: a saving, no difference, or what it costs more."""
+    saved = screening.take_over_savings
+    if saved > 0:
+        return "Uang yang dihemat selama sisa masa utang", format_rupiah(saved)
+    if saved == 0:
+        return "Total yang dibayar", "sama dengan melanjutkan utang lama"
+    return (
+        "Total yang dibayar",
+        f"{format_rupiah(-saved)} lebih mahal daripada melanjutkan utang lama; manfaatnya "
+        "angsuran per bulan lebih ringan",
+    )
 
 
 def pathway(screening: Screening) -> tuple[str, list[str]]:
@@ -86,6 +111,7 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
     )
     title = ParagraphStyle("title", parent=sheet["Title"], fontSize=14, leading=18)
     white = ParagraphStyle("white", parent=body, textColor=colors.white)
+    right = ParagraphStyle("right", parent=body, fontSize=9, leading=11, alignment=2)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -122,26 +148,32 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
         ),
         Spacer(1, 2 * mm),
     ]
-    story += [Paragraph(f"• {reason}", body) for reason in screening.reasons]
+    story += [Paragraph(f"• {_esc(reason)}", body) for reason in screening.reasons]
 
     story.append(Paragraph("Utang Anda dan biaya sebenarnya per tahun", head))
     rows = [["Pemberi pinjaman", "Angsuran", "Sisa utang", "Setara bunga per tahun"]]
     for debt in screening.debts:
-        rate = rate_text(debt.nominal_rate_percent)
-        marker = " (mahal)" if debt.is_high_cost else ""
+        marker = " · biaya tinggi" if debt.is_high_cost else ""
+        licence = ""
+        if debt.is_online and debt.is_licensed is None:
+            licence = "<br/><font size=7>status izin OJK belum diketahui</font>"
+        elif debt.is_online and debt.is_licensed is False:
+            licence = "<br/><font size=7>tidak berizin OJK</font>"
         rows.append(
             [
                 Paragraph(
-                    f"{debt.lender_name}<br/><font size=7>{debt.lender_type.label}</font>", body
+                    f"{_esc(debt.lender_name)}<br/><font size=7>{debt.lender_type.label}</font>"
+                    f"{licence}",
+                    body,
                 ),
                 Paragraph(f"{format_rupiah(debt.instalment)} {debt.frequency.label.lower()}", body),
                 format_rupiah(debt.outstanding),
-                Paragraph(f"<b>{rate}</b>{marker}", body),
+                Paragraph(f"<b>{_esc(debt.rate_phrase)}</b>{marker}", body),
             ]
         )
     table = Table(
         rows,
-        colWidths=[doc.width * 0.36, doc.width * 0.24, doc.width * 0.18, doc.width * 0.22],
+        colWidths=[doc.width * 0.3, doc.width * 0.2, doc.width * 0.16, doc.width * 0.34],
         repeatRows=1,
     )
     table.setStyle(
@@ -162,6 +194,12 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
     )
     story += [
         table,
+        Paragraph(
+            f"Bunga {NOMINAL_LABEL} = bunga per angsuran × jumlah angsuran setahun, sebanding "
+            f"dengan BANK HARKAT {HARKAT_RATE} per tahun; bunga efektif menghitung bunga-berbunga. "
+            + _esc(high_cost_rule(screening)),
+            small,
+        ),
         Paragraph(f"Daftar pinjaman daring berizin OJK terakhir diperiksa: {checked}.", small),
         Spacer(1, 2 * mm),
     ]
@@ -169,52 +207,67 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
         if debt.is_high_cost and debt.nominal_rate_percent is not None:
             story.append(
                 Paragraph(
-                    f"Utang ke <b>{debt.lender_name}</b> setara bunga "
-                    f"<b>{rate_text(debt.nominal_rate_percent)} per tahun</b>; "
-                    f"BANK HARKAT {HARKAT_RATE} per tahun.",
+                    f"Utang ke <b>{_esc(debt.lender_name)}</b> setara bunga "
+                    f"<b>{_esc(debt.rate_phrase)}</b>; BANK HARKAT {HARKAT_RATE} per tahun.",
                     body,
                 )
             )
 
     story.append(Paragraph("Kemampuan bayar", head))
-    dsr = format_percent(screening.dsr, 1) if screening.dsr is not None else "tidak terhitung"
     summary = [
         ["Total sisa utang", format_rupiah(screening.total_outstanding)],
         ["Angsuran semua utang per bulan", format_rupiah(screening.monthly_debt_service)],
-        ["Rasio angsuran terhadap pendapatan bersih (DSR)", dsr],
+        [
+            "Rasio angsuran terhadap pendapatan bersih (DSR)",
+            screening.ratio_text(screening.dsr),
+        ],
     ]
-    if screening.take_over_amount:
+    if screening.take_over_amount or any(d.taken_over for d in screening.debts):
+        label, value = savings_text(screening)
         summary += [
             [
-                "Utang yang sebaiknya diambil alih BANK HARKAT",
+                "Utang yang sebaiknya dilunasi BANK HARKAT",
                 format_rupiah(screening.take_over_amount),
             ],
             [
                 "Angsuran BANK HARKAT pengganti per bulan",
                 format_rupiah(screening.take_over_instalment),
             ],
-            [
-                "DSR setelah pengambilalihan",
-                format_percent(screening.dsr_after_take_over, 1)
-                if screening.dsr_after_take_over is not None
-                else "tidak terhitung",
-            ],
-            [
-                "Uang yang dihemat selama sisa masa utang",
-                format_rupiah(screening.take_over_savings),
-            ],
+            ["DSR setelah pengambilalihan", screening.ratio_text(screening.dsr_after_take_over)],
+            [label, Paragraph(value, right) if screening.take_over_savings < 0 else value],
         ]
     story.append(
         Table(
             summary,
-            colWidths=[doc.width * 0.65, doc.width * 0.35],
+            colWidths=[doc.width * 0.55, doc.width * 0.45],
             style=[
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("FONT", (0, 0), (-1, -1), "Helvetica", 9),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ],
         )
     )
+    capped = [d for d in screening.debts if d.taken_over and d.payoff < d.outstanding]
+    if capped:
+        story.append(Paragraph("Pelunasan pinjol ilegal", head))
+        for debt in capped:
+            decided = (
+                f"ditetapkan admin ({_esc(debt.take_over_override_by or '')}): "
+                f"{_esc(debt.take_over_override_reason or '')}"
+                if debt.take_over_override_at
+                else "pokok yang diterima dikurangi yang sudah dibayar"
+            )
+            story.append(
+                Paragraph(
+                    f"<b>{_esc(debt.lender_name)}</b>: dilunasi paling banyak "
+                    f"<b>{format_rupiah(debt.payoff)}</b> ({decided}), bukan tagihan "
+                    f"{format_rupiah(debt.outstanding)}.",
+                    body,
+                )
+            )
+        if not any(ILLEGAL_PAYOFF_GUIDANCE in reason for reason in screening.reasons):
+            story.append(Paragraph(ILLEGAL_PAYOFF_GUIDANCE, body))
 
     pathway_title, steps = pathway(screening)
     story.append(Paragraph(f"Jalan keluar yang disarankan: {pathway_title}", head))

@@ -8,14 +8,21 @@ Choices made here, so the sheet and the rules read the same everywhere:
 
 - **Two yearly rates per debt.** The solver finds the periodic internal rate of return ``r`` of
   the cash flows (money received now, equal instalments afterwards). The *nominal* yearly rate
-  ``r × periods per year`` is the headline ("setara bunga 445% per tahun"): it is what people and
-  OJK's daily caps compare, and it stays readable for daily loans. The *effective* yearly rate
-  ``(1 + r)^periods per year − 1`` (interest on interest) is computed too and shown second; for
-  daily loans it is astronomically large. The high-cost threshold compares the nominal rate.
+  ``r × periods per year`` is the headline ("setara bunga nominal 445% per tahun"): it is what
+  people and OJK's daily caps compare, it is on the same footing as BANK HARKAT's 3% a year, and
+  it stays readable for daily loans. The *effective* yearly rate ``(1 + r)^periods per year − 1``
+  (interest on interest) is computed too and shown second, always labelled "efektif"; for daily
+  loans it is astronomically large. The high-cost threshold compares the nominal rate, so a bank
+  loan at market rates (KUR 6%, or 11% flat ≈ 20% nominal) is never high-cost.
 - **A year** has 365 daily, 52 weekly or 12 monthly periods; a month is a twelfth of that, so a
   daily instalment counts 365/12 ≈ 30,4 times a month and a weekly one 52/12 ≈ 4,33 times.
-- **Percentages** are rounded half-up to one decimal before they are compared with a threshold,
-  so the number on the screen and the rule always agree (DSR 30,0% is green, 30,1% is not).
+- **DSR** is compared with its limits unrounded (30,04% is above 30%); it is rounded only for
+  display, and :func:`format_ratio_percent` shows a second decimal when one would hide which side
+  of a limit it is on ("30,04%", never "30,0%" for a KUNING). Yearly rates are rounded half-up to
+  one decimal when computed, so the rate shown and the rate compared are the same number.
+- **Illegal online lenders** (declared, or not in a current licensed registry): a take-over
+  proposes at most the principal actually received minus what was already repaid, never their
+  usurious interest and penalties (OJK / Satgas PASTI guidance); an admin may override it.
 - **Collectability** of a formal debt is the worse of the SLIK value entered and the one its days
   past due imply under the banks' rule (POJK 40/2019): 0 days → 1, 1–90 → 2, 91–120 → 3,
   121–180 → 4, more → 5.
@@ -46,6 +53,15 @@ MAX_DAYS = 3650
 DSR_UNAVAILABLE = "Pendapatan bersih nol atau negatif"
 #: Where to report illegal lenders (DESIGN §4, issue 5).
 REPORT_CONTACTS = "Satgas PASTI / OJK (telepon 157, WhatsApp 081-157-157-157)"
+#: The word every page and PDF puts next to a debt's headline yearly rate, and the other one.
+NOMINAL_LABEL = "nominal"
+EFFECTIVE_LABEL = "efektif"
+#: What the guidance says about paying off an illegal lender (issue 5).
+ILLEGAL_PAYOFF_GUIDANCE = (
+    "Sesuai arahan OJK dan Satgas PASTI, utang ke pinjol ilegal cukup diselesaikan sebesar pokok "
+    "yang benar-benar diterima dikurangi yang sudah dibayar, tanpa bunga, denda dan biaya yang "
+    "tidak sah; dana publik tidak dipakai untuk membayar bunga pinjol ilegal."
+)
 
 COLLECTABILITY_LABELS = {
     1: "Lancar",
@@ -187,16 +203,19 @@ class Rate:
         """The words for the sheet, e.g. ``setara bunga 445% per tahun``."""
         if not self.nominal_annual_percent:
             return "tanpa bunga (0% per tahun)"
-        return f"setara bunga {format_rate_percent(self.nominal_annual_percent)} per tahun"
+        return (
+            f"setara bunga {NOMINAL_LABEL} {format_rate_percent(self.nominal_annual_percent)} "
+            "per tahun"
+        )
 
 
-def format_rate_percent(value: Decimal | int) -> str:
+def format_rate_percent(value: Decimal | int, places: int = 1) -> str:
     """Format a yearly rate with one decimal at most and grouped thousands: ``8.232,5%``."""
     value = Decimal(value)
     with localcontext() as ctx:
         # Daily loans compound to numbers with hundreds of digits; keep every one of them.
-        ctx.prec = max(28, value.adjusted() + 4)
-        text = format_percent(value, 1)
+        ctx.prec = max(28, value.adjusted() + 4 + places)
+        text = format_percent(value, places)
     whole, comma, fraction = text[:-1].partition(",")
     sign = "-" if whole.startswith("-") else ""
     digits = whole.lstrip("-")
@@ -206,6 +225,24 @@ def format_rate_percent(value: Decimal | int) -> str:
         digits = digits[:-3]
     groups.insert(0, digits)
     return f"{sign}{'.'.join(groups)}{comma}{fraction}%"
+
+
+def format_ratio_percent(value: Decimal | int, *limits: Decimal | int) -> str:
+    """Format a DSR for display: one decimal, or more when one would hide a crossed limit.
+
+    ``format_ratio_percent(Decimal("30.04"), 30)`` gives ``30,04%`` (one decimal would say
+    ``30,0%``, which reads as "within 30%" although 30,04% is above it).
+    """
+    value = Decimal(value)
+    for places in range(1, 11):
+        shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if all(
+            (shown > Decimal(limit)) == (value > Decimal(limit))
+            and (shown == Decimal(limit)) == (value == Decimal(limit))
+            for limit in limits
+        ):
+            break
+    return format_rate_percent(value, places)
 
 
 def _one_decimal(value: Decimal) -> Decimal:
@@ -382,6 +419,11 @@ class Debt:
     settled_bad_debt_months_ago: int | None = None
     #: A single repayment (``instalments_total == 1``): days from receipt to repayment.
     term_days: int | None = None
+    #: Total already paid to this lender, when the entrepreneur knows it (None: not given, then
+    #: instalment × instalments paid is used).
+    amount_repaid: int | None = None
+    #: An admin's decision on how much a take-over pays this lender (None: the rule decides).
+    take_over_override: int | None = None
 
     @property
     def name(self) -> str:
@@ -413,6 +455,37 @@ class Debt:
     def is_illegal_lender(self) -> bool:
         """Lends without an OJK licence: an illegal pinjol or a loan shark."""
         return self.is_illegal_pinjol or self.lender_type is LenderType.RENTENIR
+
+    @property
+    def repaid(self) -> int:
+        """What was already paid to this lender: the total given, or instalment × paid."""
+        if self.amount_repaid is not None:
+            return self.amount_repaid
+        return self.instalment * self.instalments_paid
+
+    @property
+    def repaid_is_known(self) -> bool:
+        """Whether anything tells how much was paid (a total, or instalments counted as paid)."""
+        return self.amount_repaid is not None or self.instalments_paid > 0
+
+    @property
+    def fair_payoff(self) -> int:
+        """What a take-over proposes to pay: the outstanding, capped for illegal online lenders
+        at the principal received minus what was repaid; an admin's override wins."""
+        if self.take_over_override is not None:
+            return max(0, min(self.take_over_override, self.outstanding))
+        if not self.is_illegal_pinjol:
+            return self.outstanding
+        return max(0, min(self.outstanding, self.principal - self.repaid))
+
+    @property
+    def payoff_is_capped(self) -> bool:
+        """The rule for illegal online lenders proposes less than the outstanding balance."""
+        return (
+            self.take_over_override is None
+            and self.is_illegal_pinjol
+            and self.fair_payoff < self.outstanding
+        )
 
     @property
     def worst_collectability(self) -> int:
@@ -451,6 +524,8 @@ class Debt:
                     "Utang ini masih bersisa, jadi belum lunas; isi sisa utang Rp0 bila kredit "
                     "macet ini sudah dilunasi.",
                 )
+        if self.amount_repaid is not None and self.amount_repaid < 0:
+            bad("amount_repaid", "Total yang sudah dibayar tidak boleh negatif.")
         if self.term_days is not None and self.instalments_total != 1:
             bad("term_days", "Jangka hari hanya diisi untuk pinjaman yang dilunasi sekali bayar.")
         try:
@@ -520,7 +595,10 @@ class Household:
 
 
 def debt_service_ratio(monthly_service: Decimal | int, household: Household) -> Decimal | None:
-    """Return monthly debt service over net monthly income in percent (one decimal, half-up).
+    """Return monthly debt service over net monthly income in percent, unrounded.
+
+    Limits are compared with this exact value; round it only to show it
+    (:func:`format_ratio_percent`).
 
     :return: None when net income is zero or negative: the ratio is infinite
         (see :data:`DSR_UNAVAILABLE`).
@@ -528,7 +606,9 @@ def debt_service_ratio(monthly_service: Decimal | int, household: Household) -> 
     net = household.net_income
     if net <= 0:
         return None
-    return _one_decimal(Decimal(monthly_service) / net * _HUNDRED)
+    with localcontext() as ctx:
+        ctx.prec = _SOLVER_PRECISION
+        return Decimal(monthly_service) * _HUNDRED / net
 
 
 @dataclass(frozen=True)
@@ -604,6 +684,11 @@ class DebtAssessment:
     @property
     def remaining_payments(self) -> int:
         return self.debt.remaining_payments()
+
+    @property
+    def take_over_amount(self) -> int:
+        """What a take-over pays this lender (see :attr:`Debt.fair_payoff`)."""
+        return self.debt.fair_payoff
 
     def comparison(self, harkat_rate_percent: Decimal = HARKAT_RATE_PERCENT) -> str:
         """The sentence for the entrepreneur: this debt's yearly cost next to BANK HARKAT's."""
@@ -758,14 +843,14 @@ def _plan_take_over(
         reverse=True,
     )
     left_out: list[DebtAssessment] = []
-    required_amount = sum(a.debt.outstanding for a in required)
+    required_amount = sum(a.take_over_amount for a in required)
     if max_amount is not None:
-        while worthwhile and required_amount + sum(a.debt.outstanding for a in worthwhile) > (
+        while worthwhile and required_amount + sum(a.take_over_amount for a in worthwhile) > (
             max_amount
         ):
             left_out.insert(0, worthwhile.pop())
     chosen = required + worthwhile
-    amount = sum(a.debt.outstanding for a in chosen)
+    amount = sum(a.take_over_amount for a in chosen)
 
     instalment_exact = (
         monthly_annuity(amount, harkat_rate_percent, tenor_months) if amount else Decimal(0)
@@ -892,7 +977,7 @@ def _online_lender_count(debts: Iterable[Debt]) -> int:
 
 
 def _dsr_sentence(label: str, dsr: Decimal, thresholds: Thresholds) -> tuple[Outcome, str]:
-    shown = format_rate_percent(dsr)
+    shown = format_ratio_percent(dsr, thresholds.dsr_green_max, thresholds.dsr_yellow_max)
     green = format_rate_percent(thresholds.dsr_green_max)
     yellow = format_rate_percent(thresholds.dsr_yellow_max)
     if dsr > thresholds.dsr_yellow_max:
@@ -900,6 +985,31 @@ def _dsr_sentence(label: str, dsr: Decimal, thresholds: Thresholds) -> tuple[Out
     if dsr > thresholds.dsr_green_max:
         return Outcome.KUNING, f"{label} {shown} (di atas {green}, batas {yellow})."
     return Outcome.HIJAU, f"{label} {shown} (batas {green})."
+
+
+def _payoff_sentence(debt: Debt) -> str:
+    """Say how much a take-over pays an illegal online lender, and why not the whole bill."""
+    payoff = format_rupiah(debt.fair_payoff)
+    if debt.take_over_override is not None:
+        return (
+            f"Admin menetapkan pengambilalihan utang ke {debt.name} sebesar {payoff} "
+            "(alasan tercatat di log audit)."
+        )
+    if debt.repaid_is_known:
+        basis = (
+            f"pokok yang diterima {format_rupiah(debt.principal)} dikurangi yang sudah dibayar "
+            f"{format_rupiah(debt.repaid)}"
+        )
+    else:
+        basis = (
+            f"pokok yang diterima {format_rupiah(debt.principal)}; belum tercatat berapa yang "
+            "sudah dibayar, jadi diusulkan sebesar pokok (isi 'Total yang sudah dibayar' bila "
+            "sudah pernah membayar)"
+        )
+    return (
+        f"Pengambilalihan utang ke {debt.name} diusulkan paling banyak {payoff}: {basis}, "
+        f"bukan tagihan {format_rupiah(debt.outstanding)}. {ILLEGAL_PAYOFF_GUIDANCE}"
+    )
 
 
 def screen(
@@ -911,6 +1021,7 @@ def screen(
     harkat_rate_percent: Decimal = HARKAT_RATE_PERCENT,
     tenor_months: int = TAKE_OVER_TENOR_MONTHS,
     slik_worst_collectability: int | None = None,
+    licence_unknown_reason: str | None = None,
 ) -> Result:
     """Screen a household's debts: HIJAU, KUNING or MERAH, with every reason (DESIGN §4).
 
@@ -918,6 +1029,8 @@ def screen(
     :param slik_worst_collectability: the entrepreneur's own SLIK check (iDebku), worst
         collectability in the last 24 months; 3–5 there is a condition (KUNING) because banks
         will see it.
+    :param licence_unknown_reason: why an online lender's licence could not be checked (the
+        registry is empty or out of date); said for every online lender whose status is unknown.
     :raise ScreeningInputError: (a :class:`LoanShapeError` for impossible debts) for the first bad
         input, with its field and, for a debt, its row; :func:`validate` lists them all.
     """
@@ -968,6 +1081,22 @@ def screen(
                 Flag.LOAN_SHARK,
             )
         add(Outcome.KUNING, a.comparison(harkat_rate_percent), Flag.HIGH_COST)
+        if debt.is_illegal_pinjol:
+            add(Outcome.KUNING, _payoff_sentence(debt))
+
+    for a in assessed:
+        debt = a.debt
+        if (
+            debt.is_active
+            and debt.lender_type in (LenderType.PINDAR, LenderType.PAYLATER)
+            and debt.is_licensed is None
+        ):
+            why = f": {licence_unknown_reason}" if licence_unknown_reason else ""
+            add(
+                Outcome.HIJAU,
+                f"Status izin OJK {debt.name} belum diketahui{why}. Pastikan di situs OJK atau "
+                "Kontak OJK 157 sebelum dirujuk.",
+            )
 
     for a in assessed:
         debt = a.debt
@@ -1056,15 +1185,22 @@ def screen(
         )
     elif use_take_over:
         yellow = format_rate_percent(thresholds.dsr_yellow_max)
-        shown = format_rate_percent(deciding)
+        shown = format_ratio_percent(deciding, thresholds.dsr_yellow_max)
         if deciding > thresholds.dsr_yellow_max:
             add(Outcome.MERAH, f"DSR setelah pengambilalihan {shown} melebihi batas {yellow}.")
         else:
-            saving = (
-                f", lebih hemat {format_rupiah(plan.money_saved)} dibanding melanjutkan utang lama"
-                if plan.money_saved > 0
-                else ""
-            )
+            if plan.money_saved > 0:
+                saving = (
+                    f", lebih hemat {format_rupiah(plan.money_saved)} dibanding melanjutkan utang "
+                    "lama"
+                )
+            elif plan.money_saved < 0:
+                saving = (
+                    f"; total bayarnya {format_rupiah(-plan.money_saved)} lebih mahal daripada "
+                    "melanjutkan utang lama, tetapi angsuran per bulannya lebih ringan"
+                )
+            else:
+                saving = ""
             add(
                 Outcome.KUNING,
                 f"Pinjaman BANK HARKAT {format_rupiah(plan.amount)} ({harkat} per tahun) melunasi "

@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -61,6 +62,12 @@ class DebtForm(Form):
         ),
         validators=[Optional()],
     )
+    amount_repaid = RupiahField(
+        "Total yang sudah dibayar (opsional)",
+        validators=[Optional()],
+        description="Isi bila tahu; bila kosong dihitung angsuran × kali sudah dibayar. Dipakai "
+        "untuk membatasi pelunasan pinjol ilegal.",
+    )
     intimidation = BooleanField("Penagih mengancam atau menyebar data")
     settled_bad_debt_months_ago = IntegerField(
         "Jika kredit macet ini sudah lunas: berapa bulan lalu",
@@ -101,3 +108,15 @@ class ScreeningForm(Form):
     debts = FieldList(FormField(DebtForm), min_entries=1, max_entries=30)
     add_row = SubmitField("Tambah baris utang")
     submit = SubmitField("Hitung dan simpan skrining")
+
+
+class TakeOverOverrideForm(Form):
+    """An admin's decision on what a take-over pays one lender, with the reason."""
+
+    amount = RupiahField("Jumlah pelunasan", validators=[Optional()])
+    reason = TextAreaField(
+        "Alasan",
+        validators=[Optional(), Length(max=500)],
+        description="Wajib, minimal 10 huruf; tercatat di log audit.",
+    )
+    submit = SubmitField("Tetapkan pelunasan")

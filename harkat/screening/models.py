@@ -13,11 +13,29 @@ from harkat.auth.models import User
 from harkat.database import str_enum, utcnow
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
-from harkat.screening.engine import Frequency, LenderType, Outcome
+from harkat.screening.engine import (
+    EFFECTIVE_LABEL,
+    NOMINAL_LABEL,
+    Frequency,
+    LenderType,
+    Outcome,
+    Thresholds,
+    format_rate_percent,
+    format_ratio_percent,
+)
 
 JSON = sa.JSON().with_variant(JSONB, "postgresql")
 #: Largest rate stored (percent a year); anything above is stored as this.
 RATE_CAP = Decimal("999999999.9")
+
+
+def rate_text(value) -> str:
+    """A yearly rate as people read it: ``445%``, ``8.232,5%``, or a floor for capped ones."""
+    if value is None:
+        return "—"
+    if value >= RATE_CAP:
+        return f"lebih dari {format_rate_percent(RATE_CAP.to_integral_value())}"
+    return format_rate_percent(value)
 
 
 class Screening(db.Model):
@@ -61,10 +79,11 @@ class Screening(db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     total_outstanding: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     monthly_debt_service: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    #: Debt-service ratios in percent; None when net income is zero or negative.
-    dsr: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 1))
-    dsr_with_proposed: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 1))
-    dsr_after_take_over: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 1))
+    #: Debt-service ratios in percent, to four decimals (the limits were compared unrounded, and
+    #: 30,04% must not come back as 30,0%); None when net income is zero or negative.
+    dsr: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 4))
+    dsr_with_proposed: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 4))
+    dsr_after_take_over: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 4))
     #: Whether the outcome depends on the take-over (else the plan is only a suggestion).
     take_over_required: Mapped[bool] = mapped_column(default=False)
     take_over_amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
@@ -82,6 +101,18 @@ class Screening(db.Model):
 
     def __repr__(self) -> str:
         return f"<Screening {self.id} e={self.entrepreneur_id} {self.outcome}>"
+
+    @property
+    def rules(self) -> Thresholds:
+        """The thresholds this screening was judged by."""
+        return Thresholds.from_mapping(self.thresholds or {})
+
+    def ratio_text(self, value: Decimal | None) -> str:
+        """A DSR of this screening for display, never rounded across one of its limits."""
+        if value is None:
+            return "tak terhitung"
+        rules = self.rules
+        return format_ratio_percent(value, rules.dsr_green_max, rules.dsr_yellow_max)
 
 
 class ScreeningDebt(db.Model):
@@ -118,6 +149,16 @@ class ScreeningDebt(db.Model):
     #: overrode it after checking with OJK themselves.
     licence_source: Mapped[str | None] = mapped_column(sa.String(10))
     settled_bad_debt_months_ago: Mapped[int | None]
+    #: Total already paid to this lender, when the entrepreneur knows it.
+    amount_repaid: Mapped[int | None] = mapped_column(sa.BigInteger)
+    #: What a take-over pays this lender: the outstanding balance, or for an illegal online
+    #: lender at most the principal received minus what was repaid (None: screened before this
+    #: rule, read as the outstanding balance).
+    take_over_amount: Mapped[int | None] = mapped_column(sa.BigInteger)
+    #: An admin set :attr:`take_over_amount` by hand: the reason, who and when (also audited).
+    take_over_override_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    take_over_override_by: Mapped[str | None] = mapped_column(sa.String(120))
+    take_over_override_at: Mapped[datetime | None]
     nominal_rate_percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 1))
     #: Compounded yearly rate; daily illegal loans compound past any column, so it is capped
     #: at :data:`RATE_CAP` (shown as "lebih dari …").
@@ -128,3 +169,29 @@ class ScreeningDebt(db.Model):
     taken_over: Mapped[bool] = mapped_column(default=False)
 
     screening: Mapped[Screening] = relationship(back_populates="debts")
+
+    @property
+    def rate_phrase(self) -> str:
+        """The debt's yearly cost, worded the same on every page and PDF."""
+        nominal = f"{NOMINAL_LABEL} {rate_text(self.nominal_rate_percent)} per tahun"
+        effective = self.effective_rate_percent
+        if effective is None or effective == self.nominal_rate_percent:
+            return nominal
+        return f"{nominal} ({EFFECTIVE_LABEL} {rate_text(effective)} per tahun)"
+
+    @property
+    def is_online(self) -> bool:
+        return self.lender_type.is_online
+
+    @property
+    def payoff(self) -> int:
+        """What a take-over pays this lender."""
+        return self.outstanding if self.take_over_amount is None else self.take_over_amount
+
+    @property
+    def payoff_is_capped(self) -> bool:
+        """The illegal-lender rule proposes less than the outstanding balance."""
+        return self.take_over_override_at is None and self.payoff < self.outstanding
+
+    def __repr__(self) -> str:
+        return f"<ScreeningDebt {self.id} s={self.screening_id} {self.lender_name!r}>"

@@ -47,8 +47,16 @@ MATCH_SCORE = 90
 SUGGEST_SCORE = 75
 #: Shortest key that may be recognised inside a longer one ("kredivoplus" holds "kredivo").
 CONTAINED_MIN_LENGTH = 5
-#: After this many days without a check, pages warn that the registry may be out of date.
+#: After this many days without a check the registry is out of date (the default of the
+#: setting ``screening.registry_max_age_days``): pages warn, and screening calls an unlisted
+#: online lender's licence "unknown" instead of "kemungkinan ilegal".
 STALE_AFTER_DAYS = 90
+#: Where the admin finds the list this registry copies.
+OJK_SOURCE = (
+    "daftar resmi penyelenggara pinjaman daring berizin (pindar / fintech lending / LPBBTI) yang "
+    "diterbitkan OJK di www.ojk.go.id (Kanal IKNB → Fintech Lending / Pindar → "
+    '"Penyelenggara Pindar Berizin di OJK")'
+)
 
 
 def today() -> date:
@@ -152,11 +160,69 @@ def registry_checked_on(session: Session) -> date | None:
     return session.scalar(sa.select(sa.func.max(LicensedLender.checked_on)))
 
 
-def is_stale(checked_on: date | None, on: date | None = None) -> bool:
+def is_stale(
+    checked_on: date | None, on: date | None = None, max_age_days: int = STALE_AFTER_DAYS
+) -> bool:
     """Tell whether a registry last checked on ``checked_on`` is too old to trust blindly."""
     if checked_on is None:
         return True
-    return ((on or today()) - checked_on).days > STALE_AFTER_DAYS
+    return ((on or today()) - checked_on).days > max_age_days
+
+
+def max_age_days(session: Session) -> int:
+    """The configured age after which the registry is out of date."""
+    from harkat.settings.services import get_number
+
+    return int(get_number(session, "screening.registry_max_age_days"))
+
+
+@dataclass(frozen=True)
+class RegistryState:
+    """Whether the registry can tell licensed from unlicensed lenders today, and if not why."""
+
+    checked_on: date | None
+    max_age_days: int
+    on: date
+
+    @property
+    def is_empty(self) -> bool:
+        return self.checked_on is None
+
+    @property
+    def is_stale(self) -> bool:
+        return is_stale(self.checked_on, self.on, self.max_age_days)
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_stale
+
+    @property
+    def age_days(self) -> int | None:
+        return None if self.checked_on is None else (self.on - self.checked_on).days
+
+    @property
+    def unknown_reason(self) -> str | None:
+        """Why an unlisted lender's licence is unknown (None when the registry is current)."""
+        from harkat.core.dates import format_date
+
+        if self.is_empty:
+            return (
+                "daftar pinjaman daring berizin OJK di HARKAT masih kosong, sehingga nama ini "
+                "belum dapat dicocokkan"
+            )
+        if self.is_stale:
+            return (
+                "daftar pinjaman daring berizin OJK di HARKAT terakhir diperiksa "
+                f"{format_date(self.checked_on)} ({self.age_days} hari lalu, lebih dari "
+                f"{self.max_age_days} hari), sehingga tidak dapat dipastikan pemberi pinjaman ini "
+                "tidak berizin"
+            )
+        return None
+
+
+def registry_state(session: Session, on: date | None = None) -> RegistryState:
+    """Read when the registry was last checked and how old it may be."""
+    return RegistryState(registry_checked_on(session), max_age_days(session), on or today())
 
 
 def search_lenders(q: str = "", status: str = "") -> sa.Select:

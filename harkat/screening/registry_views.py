@@ -101,16 +101,17 @@ def index():
             sa.select(LicensedLender.status, sa.func.count()).group_by(LicensedLender.status)
         ).all()
     )
-    checked_on = registry.registry_checked_on(db.session)
+    state = registry.registry_state(db.session)
     return render_template(
         "lenders/index.html",
         page=page,
         q=q,
         status=status,
         counts=counts,
-        checked_on=checked_on,
-        is_stale=checked_on is not None and registry.is_stale(checked_on),
-        stale_days=registry.STALE_AFTER_DAYS,
+        checked_on=state.checked_on,
+        is_stale=not state.is_empty and state.is_stale,
+        stale_days=state.max_age_days,
+        ojk_source=registry.OJK_SOURCE,
         LenderStatus=LenderStatus,
     )
 
@@ -166,8 +167,9 @@ def check():
         name=name,
         match=match,
         checked_on=index.checked_on,
-        is_stale=index.checked_on is not None and registry.is_stale(index.checked_on),
-        stale_days=registry.STALE_AFTER_DAYS,
+        is_stale=index.checked_on is not None
+        and registry.is_stale(index.checked_on, max_age_days=registry.max_age_days(db.session)),
+        stale_days=registry.max_age_days(db.session),
         registry_size=len(index),
     )
 
@@ -230,7 +232,12 @@ def import_upload():
             )
         finally:
             db.session.rollback()
-    return render_template("lenders/import_upload.html", form=form)
+    return render_template(
+        "lenders/import_upload.html",
+        form=form,
+        ojk_source=registry.OJK_SOURCE,
+        columns=registry.COLUMNS,
+    )
 
 
 @bp.post("/impor/<token>")

@@ -7,23 +7,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from harkat.auth.models import User
+from harkat.auth.models import Role, User
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA
+from harkat.core.money import format_rupiah
+from harkat.database import utcnow
 from harkat.errors import StopValidation
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Entrepreneur
 from harkat.registration.services import add_event, can_edit, get_entrepreneur, set_stage
 from harkat.screening import engine
-from harkat.screening.engine import Debt, Household, LenderType, Outcome, Thresholds
+from harkat.screening.engine import (
+    Debt,
+    Household,
+    LenderType,
+    Outcome,
+    Result,
+    Thresholds,
+    format_ratio_percent,
+)
 from harkat.screening.models import RATE_CAP, Screening, ScreeningDebt
-from harkat.screening.registry import LenderIndex, registry_checked_on
+from harkat.screening.registry import LenderIndex, RegistryState, registry_state
 from harkat.settings.services import get_number
 
 SLIK_FOLDER = "slik"
@@ -83,15 +93,21 @@ class LicenceCheck:
 
 
 def check_online_lenders(
-    session: Session, debts: list[Debt], overrides: dict[int, str] | None = None
-) -> tuple[list[Debt], dict[int, LicenceCheck], date | None]:
+    session: Session,
+    debts: list[Debt],
+    overrides: dict[int, str] | None = None,
+    today: date | None = None,
+) -> tuple[list[Debt], dict[int, LicenceCheck], RegistryState]:
     """Match online lenders against the licensed registry, unless the facilitator overrode it.
 
+    While the registry is empty or out of date (``screening.registry_max_age_days``), a lender
+    it does not list as licensed is "unknown" (``is_licensed`` None), never "likely illegal".
+
     :param overrides: per row, ``licensed`` or ``illegal`` as the facilitator confirmed it.
-    :return: the debts with ``is_licensed`` set, the check per row, and when the registry was
-        last checked against OJK's list.
+    :return: the debts with ``is_licensed`` set, the check per row, and the registry's state.
     """
     overrides = overrides or {}
+    state = registry_state(session, today)
     index = LenderIndex.load(session)
     checked, checks = [], {}
     for row, debt in enumerate(debts):
@@ -103,16 +119,21 @@ def check_online_lenders(
                 check = LicenceCheck(False, source="manual")
             else:
                 match = index.match(debt.lender_name)
+                if match.is_licensed or state.is_usable:
+                    is_licensed, message = match.is_licensed, match.message
+                else:
+                    is_licensed = None
+                    message = f"Status izin belum diketahui: {state.unknown_reason}."
                 check = LicenceCheck(
-                    match.is_licensed,
+                    is_licensed,
                     match.lender.name if match.lender is not None else None,
                     "registry",
-                    match.message,
+                    message,
                 )
             debt = replace(debt, is_licensed=check.is_licensed)
             checks[row] = check
         checked.append(debt)
-    return checked, checks, registry_checked_on(session)
+    return checked, checks, state
 
 
 def _fail(problems: list[engine.ScreeningInputError]) -> None:
@@ -163,7 +184,7 @@ def run_screening(
     if problems:
         _fail(problems)
 
-    debts, checks, registry_date = check_online_lenders(session, data.debts, data.licence_overrides)
+    debts, checks, state = check_online_lenders(session, data.debts, data.licence_overrides, today)
     thresholds = current_thresholds(session)
     result = engine.screen(
         debts,
@@ -171,8 +192,8 @@ def run_screening(
         data.proposed_instalment,
         thresholds,
         slik_worst_collectability=data.slik_worst_collectability,
+        licence_unknown_reason=state.unknown_reason,
     )
-    plan = result.take_over
     screening = Screening(
         entrepreneur_id=entrepreneur.id,
         screened_on=today,
@@ -184,21 +205,10 @@ def run_screening(
         proposed_instalment=data.proposed_instalment,
         slik_worst_collectability=data.slik_worst_collectability,
         slik_checked_on=data.slik_checked_on,
-        registry_checked_on=registry_date,
-        outcome=result.outcome,
-        reasons=result.reason_texts,
-        flags=[flag.value for flag in result.flags],
-        total_outstanding=result.total_outstanding,
-        monthly_debt_service=result.monthly_service,
-        dsr=result.dsr,
-        dsr_with_proposed=result.dsr_with_proposed,
-        dsr_after_take_over=result.dsr_after_take_over,
-        take_over_required=result.take_over_required,
-        take_over_amount=plan.amount if plan else 0,
-        take_over_instalment=plan.instalment if plan else 0,
-        take_over_savings=plan.money_saved if plan else 0,
+        registry_checked_on=state.checked_on,
         thresholds=thresholds.as_dict(),
     )
+    _keep_result(screening, result)
     for position, assessment in enumerate(result.debts):
         debt = assessment.debt
         check = checks.get(position, LicenceCheck(debt.is_licensed))
@@ -213,6 +223,7 @@ def run_screening(
                 frequency=debt.frequency,
                 instalments_total=debt.instalments_total,
                 instalments_paid=debt.instalments_paid,
+                amount_repaid=debt.amount_repaid,
                 days_past_due=debt.days_past_due,
                 collectability=debt.collectability,
                 intimidation=debt.intimidation,
@@ -220,13 +231,9 @@ def run_screening(
                 matched_lender=check.matched_lender,
                 licence_source=check.source,
                 settled_bad_debt_months_ago=debt.settled_bad_debt_months_ago,
-                nominal_rate_percent=min(assessment.rate.nominal_annual_percent, RATE_CAP),
-                effective_rate_percent=min(assessment.rate.effective_annual_percent, RATE_CAP),
-                monthly_service=assessment.monthly_service,
-                is_high_cost=assessment.is_high_cost,
-                taken_over=assessment.taken_over,
             )
         )
+    _keep_debt_results(screening.debts, result)
     if kind is not None:
         stored = uploads.store_file(data.slik_file, kind, upload_dir, SLIK_FOLDER)
         screening.slik_file_path = stored.path
@@ -239,13 +246,18 @@ def run_screening(
         if screening.slik_file_path:
             uploads.delete_file(upload_dir, SLIK_FOLDER, screening.slik_file_path)
         raise
+    thresholds_shown = (thresholds.dsr_green_max, thresholds.dsr_yellow_max)
     add_event(
         session,
         entrepreneur.id,
         "screening",
         f"Skrining utang: {result.outcome.label}. Sisa utang "
         f"Rp{result.total_outstanding:,}".replace(",", ".")
-        + (f", DSR {str(result.dsr).replace('.', ',')}%." if result.dsr is not None else "."),
+        + (
+            f", DSR {format_ratio_percent(result.dsr, *thresholds_shown)}."
+            if result.dsr is not None
+            else "."
+        ),
         actor,
         {"screening_id": screening.id, "outcome": result.outcome.value},
     )
@@ -257,6 +269,158 @@ def run_screening(
         )
         set_stage(session, entrepreneur, stage, actor)
     return screening
+
+
+#: DSRs are kept to this many decimals: enough that a stored ratio sits on the same side of
+#: every limit as the unrounded one the rules compared.
+_DSR_QUANTUM = Decimal("0.0001")
+
+
+def _kept_ratio(value: Decimal | None) -> Decimal | None:
+    """Round a DSR for storage, away from a limit it crossed (30,00004% stays above 30%)."""
+    if value is None:
+        return None
+    return value.quantize(_DSR_QUANTUM, rounding=ROUND_CEILING)
+
+
+def _keep_result(screening: Screening, result: Result) -> None:
+    """Copy the outcome, reasons and household figures of an engine result onto a screening."""
+    plan = result.take_over
+    screening.outcome = result.outcome
+    screening.reasons = result.reason_texts
+    screening.flags = [flag.value for flag in result.flags]
+    screening.total_outstanding = result.total_outstanding
+    screening.monthly_debt_service = result.monthly_service
+    screening.dsr = _kept_ratio(result.dsr)
+    screening.dsr_with_proposed = _kept_ratio(result.dsr_with_proposed)
+    screening.dsr_after_take_over = _kept_ratio(result.dsr_after_take_over)
+    screening.take_over_required = result.take_over_required
+    screening.take_over_amount = plan.amount if plan else 0
+    screening.take_over_instalment = plan.instalment if plan else 0
+    screening.take_over_savings = plan.money_saved if plan else 0
+
+
+def _keep_debt_results(rows: list[ScreeningDebt], result: Result) -> None:
+    """Copy each debt's computed rate, cost class and take-over payoff onto its row."""
+    for row, assessment in zip(rows, result.debts, strict=True):
+        row.nominal_rate_percent = min(assessment.rate.nominal_annual_percent, RATE_CAP)
+        row.effective_rate_percent = min(assessment.rate.effective_annual_percent, RATE_CAP)
+        row.monthly_service = assessment.monthly_service
+        row.is_high_cost = assessment.is_high_cost
+        row.taken_over = assessment.taken_over
+        row.take_over_amount = assessment.take_over_amount
+
+
+def _debt_of(row: ScreeningDebt, override: int | None) -> Debt:
+    return Debt(
+        lender_name=row.lender_name,
+        lender_type=row.lender_type,
+        principal=row.principal,
+        outstanding=row.outstanding,
+        instalment=row.instalment,
+        frequency=row.frequency,
+        instalments_total=row.instalments_total,
+        instalments_paid=row.instalments_paid,
+        days_past_due=row.days_past_due,
+        collectability=row.collectability,
+        intimidation=row.intimidation,
+        is_licensed=row.is_licensed,
+        settled_bad_debt_months_ago=row.settled_bad_debt_months_ago,
+        amount_repaid=row.amount_repaid,
+        take_over_override=override,
+    )
+
+
+def override_take_over(
+    session: Session, debt: ScreeningDebt, amount: int | None, reason: str, actor: User
+) -> Screening:
+    """Let an admin set what a take-over pays one lender, with a reason; the screening is
+    worked out again with it, and the decision is audited.
+
+    :raise StopValidation: not an admin, no reason, or an amount outside 0 … outstanding.
+    """
+    from harkat.audit.services import record
+
+    if actor.role != Role.ADMIN:
+        raise StopValidation({None: ["Hanya admin yang dapat mengubah usulan pengambilalihan."]})
+    reason = " ".join((reason or "").split())
+    problems: dict[str | None, list[str]] = {}
+    if amount is None or not 0 <= amount <= debt.outstanding:
+        problems["amount"] = [
+            f"Jumlah pelunasan harus antara Rp0 dan sisa tagihan {format_rupiah(debt.outstanding)}."
+        ]
+    if len(reason) < 10:
+        problems["reason"] = ["Alasan wajib diisi (minimal 10 huruf)."]
+    if problems:
+        raise StopValidation(problems)
+    screening = debt.screening
+    before = debt.payoff
+    overrides = {debt.id: amount}
+    for row in screening.debts:
+        if row.take_over_override_at is not None and row.id != debt.id:
+            overrides[row.id] = row.take_over_amount
+    result = engine.screen(
+        [_debt_of(row, overrides.get(row.id)) for row in screening.debts],
+        Household(
+            household_income=screening.household_income,
+            business_income=screening.business_income,
+            household_expenses=screening.household_expenses,
+        ),
+        screening.proposed_instalment,
+        Thresholds.from_mapping(screening.thresholds or {}),
+        slik_worst_collectability=screening.slik_worst_collectability,
+        licence_unknown_reason=_licence_reason_then(session, screening),
+    )
+    _keep_result(screening, result)
+    _keep_debt_results(screening.debts, result)
+    debt.take_over_override_reason = reason[:500]
+    debt.take_over_override_by = actor.full_name[:120]
+    debt.take_over_override_at = utcnow()
+    session.flush()
+    record(
+        session,
+        "screening.take_over_override",
+        entity=debt,
+        changes={
+            "lender": debt.lender_name,
+            "take_over_amount": [before, debt.payoff],
+            "reason": reason,
+            "screening_id": screening.id,
+        },
+    )
+    add_event(
+        session,
+        screening.entrepreneur_id,
+        "screening",
+        f"Admin menetapkan pengambilalihan utang ke {debt.lender_name} sebesar "
+        f"{format_rupiah(debt.payoff)}: {reason}",
+        actor,
+        {"screening_id": screening.id},
+    )
+    return screening
+
+
+def _licence_reason_then(session: Session, screening: Screening) -> str | None:
+    """Why licences were unknown when the screening was made (its registry date then)."""
+    from harkat.screening.registry import RegistryState, max_age_days
+
+    return RegistryState(
+        screening.registry_checked_on, max_age_days(session), screening.screened_on
+    ).unknown_reason
+
+
+def get_screening_debt(session: Session, debt_id: int, user: User) -> ScreeningDebt:
+    """Return one debt row if its screening lies in the user's scope.
+
+    :raise NotFound: otherwise.
+    """
+    from harkat.registration.services import NotFound
+
+    debt = session.get(ScreeningDebt, debt_id)
+    if debt is None:
+        raise NotFound("Utang tidak ditemukan.")
+    get_screening(session, debt.screening_id, user)
+    return debt
 
 
 def get_screening(session: Session, screening_id: int, user: User) -> Screening:

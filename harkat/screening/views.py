@@ -18,14 +18,22 @@ from harkat.audit import services as audit
 from harkat.auth.access import current_actor, roles
 from harkat.auth.models import Role
 from harkat.core import uploads
+from harkat.core.money import format_rupiah
 from harkat.database import utcnow
 from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
+from harkat.forms import apply_errors
 from harkat.registration import services as registration
 from harkat.screening import documents, services
-from harkat.screening.engine import Debt, Frequency, Household, LenderType
-from harkat.screening.forms import ScreeningForm
+from harkat.screening.engine import (
+    ILLEGAL_PAYOFF_GUIDANCE,
+    Debt,
+    Frequency,
+    Household,
+    LenderType,
+)
+from harkat.screening.forms import ScreeningForm, TakeOverOverrideForm
 
 bp = Blueprint("screening", __name__)
 
@@ -74,6 +82,7 @@ def _debts(form: ScreeningForm) -> list[Debt]:
                 collectability=int(row.collectability.data) if row.collectability.data else None,
                 intimidation=bool(row.intimidation.data),
                 settled_bad_debt_months_ago=row.settled_bad_debt_months_ago.data,
+                amount_repaid=row.amount_repaid.data,
             )
         )
     return debts
@@ -159,17 +168,62 @@ def show(screening_id: int):
     """The result: outcome with reasons, each debt's real cost, DSR and the take-over plan."""
     screening = _screening_or_404(screening_id)
     audit.record_now(db.engine, "view", entity=screening)
+    return _show(screening)
+
+
+def _show(screening, override_form=None, override_debt_id=None, status=200):
     pathway_title, steps = documents.pathway(screening)
-    return render_template(
-        "screening/show.html",
-        s=screening,
-        e=screening.entrepreneur,
-        pathway_title=pathway_title,
-        steps=steps,
-        history=services.history(db.session, screening.entrepreneur_id),
-        can_edit=registration.can_edit(current_actor()),
-        help_lines=documents.HELP_LINES,
+    return (
+        render_template(
+            "screening/show.html",
+            s=screening,
+            e=screening.entrepreneur,
+            pathway_title=pathway_title,
+            steps=steps,
+            history=services.history(db.session, screening.entrepreneur_id),
+            can_edit=registration.can_edit(current_actor()),
+            can_override=current_actor().role == Role.ADMIN,
+            override_forms={
+                d.id: override_form
+                if d.id == override_debt_id
+                else TakeOverOverrideForm(formdata=None, prefix=f"utang{d.id}", amount=d.payoff)
+                for d in screening.debts
+            },
+            override_debt_id=override_debt_id,
+            help_lines=documents.HELP_LINES,
+            high_cost_rule=documents.high_cost_rule(screening),
+            savings=documents.savings_text(screening),
+            guidance=ILLEGAL_PAYOFF_GUIDANCE,
+        ),
+        status,
     )
+
+
+@bp.post("/skrining/utang/<int:debt_id>/pelunasan")
+@roles(Role.ADMIN)
+def override_take_over(debt_id: int):
+    """An admin sets what a take-over pays one lender, with a reason (audited)."""
+    try:
+        debt = services.get_screening_debt(db.session, debt_id, current_actor())
+    except registration.NotFound:
+        abort(404)
+    form = TakeOverOverrideForm(prefix=f"utang{debt.id}")
+    if form.validate_on_submit():
+        try:
+            services.override_take_over(
+                db.session, debt, form.amount.data, form.reason.data or "", current_actor()
+            )
+        except StopValidation as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"Pelunasan {debt.lender_name} ditetapkan {format_rupiah(debt.payoff)}.",
+                "success",
+            )
+            return redirect(url_for("screening.show", screening_id=debt.screening_id))
+    return _show(debt.screening, form, debt.id, 400)
 
 
 @bp.get("/skrining/<int:screening_id>/konseling.pdf")

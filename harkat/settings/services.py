@@ -43,7 +43,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "screening.high_cost_rate_percent",
-            "Skrining: bunga setahun di atas ini dianggap utang berbiaya tinggi",
+            "Skrining: bunga nominal setahun di atas ini dianggap utang berbiaya tinggi",
             Decimal(50),
             Decimal(0),
             Decimal(1000),
@@ -79,6 +79,15 @@ RULES: dict[str, Rule] = {
             Decimal(0),
             Decimal(120),
             " bulan",
+        ),
+        Rule(
+            "screening.registry_max_age_days",
+            "Skrining: daftar pinjaman daring berizin OJK dianggap usang setelah sekian hari "
+            "tanpa pemeriksaan (status izin menjadi 'belum diketahui')",
+            Decimal(90),
+            Decimal(1),
+            Decimal(730),
+            " hari",
         ),
         Rule(
             "screening.validity_days",

@@ -60,7 +60,7 @@ def test_a_daily_loan_shark_debt_gives_kuning_with_a_take_over(
     assert response.status_code == 302, _text(response)
     page = _text(client.get(response.headers["Location"]))
     assert "Kuning" in page
-    assert "setara bunga 445% per tahun; BANK HARKAT 3% per tahun" in page
+    assert "setara bunga nominal 445% per tahun; BANK HARKAT 3% per tahun" in page
     assert "Simulasi pengambilalihan" in page and "Rp700.000" in page
     with app.app_context():
         screening = db.session.scalar(sa.select(Screening))
@@ -106,24 +106,31 @@ def test_impossible_loans_are_explained_field_by_field_and_nothing_is_stored(
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ScreeningDebt)) == 0
 
 
-def test_an_unknown_online_lender_is_flagged_as_likely_illegal(
+PINJOL = {
+    "debts-0-lender_name": "DanaKilat Express",
+    "debts-0-lender_type": "pindar",
+    "debts-0-principal": "1.500.000",
+    "debts-0-outstanding": "1.500.000",
+    "debts-0-instalment": "600.000",
+    "debts-0-frequency": "monthly",
+    "debts-0-instalments_total": "3",
+    "debts-0-instalments_paid": "0",
+}
+
+
+def test_an_unknown_online_lender_is_flagged_as_likely_illegal_by_a_current_registry(
     app, client, login_as, create_entrepreneur
 ):
+    from harkat.screening.registry import seed_demo_registry, today
+
+    with app.app_context():
+        seed_demo_registry(db.session, checked_on=today() - timedelta(days=10))
+        db.session.commit()
     user_id, _ = login_as(Role.FACILITATOR)
     someone = create_entrepreneur(user_id)
-    pinjol = {
-        "debts-0-lender_name": "DanaKilat Express",
-        "debts-0-lender_type": "pindar",
-        "debts-0-principal": "1.500.000",
-        "debts-0-outstanding": "1.500.000",
-        "debts-0-instalment": "600.000",
-        "debts-0-frequency": "monthly",
-        "debts-0-instalments_total": "3",
-        "debts-0-instalments_paid": "0",
-    }
-    response = _post(client, someone, **pinjol)
+    response = _post(client, someone, **PINJOL)
     page = _text(client.get(response.headers["Location"]))
-    assert "tidak berizin" in page
+    assert "tidak berizin" in page and "kemungkinan ilegal" in page
     with app.app_context():
         debt = db.session.scalar(sa.select(ScreeningDebt))
         assert debt.is_licensed is False

@@ -137,11 +137,11 @@ def test_a_take_over_with_its_debts_chosen_passes_kuning():
 def test_take_over_lowers_the_dsr():
     # 1.4 M existing service + about 424,000 new instalment on 4 M income: too high ...
     heavy = replace(SCREENING, monthly_debt_service=1_400_000)
-    assert gates.member_dsr(replace(MEMBER, screening=heavy), FACTS) == Decimal("45.6")
+    assert gates.member_dsr(replace(MEMBER, screening=heavy), FACTS) == Decimal("45.5867")
     assert not _result(_with(screening=heavy), Gate.DSR).passed
     # ... but taking over a debt that costs 900,000 a month brings it to 23.1%.
     facts = _with(screening=heavy, taken_over_service=900_000, taken_over_amount=3_000_000)
-    assert gates.member_dsr(facts.members[0], facts) == Decimal("23.1")
+    assert gates.member_dsr(facts.members[0], facts) == Decimal("23.0867")
     assert _result(facts, Gate.DSR).passed
 
 
@@ -201,3 +201,28 @@ def test_snapshot_round_trip():
     assert [(r.gate, r.passed, r.ok, r.problems) for r in again] == [
         (r.gate, r.passed, r.ok, r.problems) for r in results
     ]
+
+
+@pytest.mark.parametrize(
+    ("existing", "passed"),
+    [
+        (776_532, True),  # + Rp423.468 = Rp1.200.000 on Rp4.000.000: exactly 30%
+        (778_132, False),  # Rp1.201.600: 30,04%, above 30% although it rounds to 30,0%
+    ],
+)
+def test_the_dsr_gate_compares_unrounded_and_keeps_its_limit(existing, passed):
+    facts = replace(
+        _with(screening=replace(SCREENING, monthly_debt_service=existing)),
+        dsr_limit_percent=Decimal(30),
+    )
+    result = _result(facts, Gate.DSR)
+    assert result.passed is passed
+    assert result.details["limit_percent"] == "30"
+    assert result.details["members"]["1"] == ("30.0000" if passed else "30.0400")
+    if not passed:
+        assert result.problems == [
+            "Siti Aminah: DSR setelah pinjaman 30,04% melebihi batas 30%; kecilkan jumlah, "
+            "panjangkan tenor, atau ambil alih utang yang mahal."
+        ]
+    snapshot = gates.gates_from_snapshot([r.to_snapshot() for r in gates.evaluate(facts)])
+    assert gates.dsr_limit_of(snapshot) == Decimal(30)

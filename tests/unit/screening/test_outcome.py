@@ -70,21 +70,26 @@ def loan_shark(**changes) -> Debt:
 
 
 @pytest.mark.parametrize(
-    ("proposed", "dsr", "outcome"),
+    ("proposed", "dsr", "shown", "outcome"),
     [
-        (300_000, Decimal("30.0"), Outcome.HIJAU),
-        (300_400, Decimal("30.0"), Outcome.HIJAU),  # 30,04% is shown and judged as 30,0%
-        (300_500, Decimal("30.1"), Outcome.KUNING),  # 30,05% rounds half-up
-        (301_000, Decimal("30.1"), Outcome.KUNING),
-        (400_000, Decimal("40.0"), Outcome.KUNING),
-        (401_000, Decimal("40.1"), Outcome.MERAH),
+        (300_000, Decimal("30"), "30%", Outcome.HIJAU),
+        # 30,04% is above 30%: judged unrounded, and shown with the decimal that says so.
+        (300_400, Decimal("30.04"), "30,04%", Outcome.KUNING),
+        (300_001, Decimal("30.0001"), "30,0001%", Outcome.KUNING),
+        (300_500, Decimal("30.05"), "30,1%", Outcome.KUNING),
+        (400_000, Decimal("40"), "40%", Outcome.KUNING),
+        (400_400, Decimal("40.04"), "40,04%", Outcome.MERAH),
+        (401_000, Decimal("40.1"), "40,1%", Outcome.MERAH),
     ],
 )
-def test_dsr_including_the_proposed_instalment_decides_the_colour(proposed, dsr, outcome):
+def test_dsr_including_the_proposed_instalment_decides_the_colour_unrounded(
+    proposed, dsr, shown, outcome
+):
     result = screen([], household(), proposed_instalment=proposed)
     assert result.dsr == 0
     assert result.dsr_with_proposed == dsr
     assert result.outcome is outcome
+    assert any(f"BANK HARKAT {shown} " in text for text in result.reason_texts)
 
 
 def test_dsr_reasons_read_as_sentences():
@@ -110,7 +115,7 @@ def test_existing_debts_count_towards_the_dsr_month_by_month():
     )  # fmt: skip
     result = screen([daily], household(), proposed_instalment=0)
     assert result.monthly_service == 304_167
-    assert result.dsr == Decimal("30.4")
+    assert result.dsr.quantize(Decimal("0.0001")) == Decimal("30.4167")
     assert result.outcome is Outcome.KUNING
 
 
@@ -155,29 +160,39 @@ def test_high_cost_debt_that_can_be_taken_over_is_yellow_with_the_comparison():
 
     assert result.outcome is Outcome.KUNING
     assert result.take_over_required
-    assert result.take_over.amount == 800_000
+    # Lent Rp1.000.000, got 10 x Rp40.000 back: the take-over pays Rp600.000, not the bill.
+    assert result.take_over.amount == 600_000
     assert set(result.flags) == {Flag.ILLEGAL_PINJOL, Flag.HIGH_COST}
     assert "Kredit Kilat adalah pinjaman online ilegal." in result.reason_texts
     assert (
-        "Utang ke Kredit Kilat setara bunga 445% per tahun; BANK HARKAT 3% per tahun."
+        "Utang ke Kredit Kilat setara bunga nominal 445% per tahun; BANK HARKAT 3% per tahun."
         in result.reason_texts
     )
-    # (Rp67.755 a month for the take-over + Rp500.000 proposed) over Rp3.000.000.
-    assert result.dsr_after_take_over == Decimal("18.9")
-    assert "DSR setelah pengambilalihan 18,9% (batas 40%)." in result.reason_texts
+    # (Rp50.816 a month for the take-over + Rp500.000 proposed) over Rp3.000.000.
+    assert result.dsr_after_take_over.quantize(Decimal("0.1")) == Decimal("18.4")
+    assert "DSR setelah pengambilalihan 18,4% (batas 40%)." in result.reason_texts
     assert result.dsr_with_proposed > 40  # the daily pinjol alone eats 40,6% of the month
 
 
-@pytest.mark.parametrize(("extra", "outcome"), [(0, Outcome.KUNING), (1_000, Outcome.MERAH)])
-def test_dsr_after_take_over_above_40_percent_is_red(extra, outcome):
-    take_over_instalment = monthly_annuity(1_200_000, 3, 12)  # about Rp101.632
-    proposed = round(400_000 - take_over_instalment) + extra
+@pytest.mark.parametrize(
+    ("extra", "shown", "outcome"),
+    [
+        (-1, "39,9999%", Outcome.KUNING),
+        (0, "40,00004%", Outcome.MERAH),
+        (1_000, "40,1%", Outcome.MERAH),
+    ],
+)
+def test_dsr_after_take_over_above_40_percent_is_red(extra, shown, outcome):
+    take_over_instalment = monthly_annuity(1_200_000, 3, 12)  # Rp101.632,44…
+    proposed = round(400_000 - take_over_instalment) + extra  # rounding up crosses 40%
     result = screen([loan_shark()], household(), proposed_instalment=proposed)
 
-    assert result.dsr_after_take_over == (Decimal("40.0") if not extra else Decimal("40.1"))
+    assert (result.dsr_after_take_over > 40) is (outcome is Outcome.MERAH)
     assert result.outcome is outcome
-    if extra:
-        assert "DSR setelah pengambilalihan 40,1% melebihi batas 40%." in result.reason_texts
+    if outcome is Outcome.MERAH:
+        assert f"DSR setelah pengambilalihan {shown} melebihi batas 40%." in result.reason_texts
+    else:
+        assert f"DSR setelah pengambilalihan {shown} (batas 40%)." in result.reason_texts
 
 
 def test_a_loan_shark_is_flagged_and_explained():

@@ -52,7 +52,7 @@ def test_daily_loan_of_one_million_repaid_at_40_thousand_for_30_days():
     assert abs(discounted(rate.periodic, 40_000, 30) - 1_000_000) < 1
     assert rate.nominal_annual_percent == Decimal("445.0")  # 1,219% x 365
     assert rate.effective_annual_percent == Decimal("8232.5")  # 1,01219^365 - 1
-    assert rate.headline == "setara bunga 445% per tahun"
+    assert rate.headline == "setara bunga nominal 445% per tahun"
 
 
 def test_weekly_bank_keliling_loan():

@@ -59,25 +59,30 @@ def test_take_over_pays_off_high_cost_debts_then_dear_formal_ones():
         "Pak Udin",
         "BPR Tanah Pilih",
     ]
-    assert plan.amount == 800_000 + 400_000 + 600_000
-    assert plan.instalment == whole(annuity(1_800_000)) == 152_449
-    assert plan.total_repaid == whole(annuity(1_800_000) * 12) == 1_829_384
+    # The illegal pinjol is paid what it lent minus what it got back (Rp1.000.000 − 10 ×
+    # Rp40.000), not its Rp800.000 bill; the others their outstanding balance.
+    assert [a.take_over_amount for a in plan.debts] == [600_000, 400_000, 600_000]
+    assert plan.amount == 600_000 + 400_000 + 600_000
+    assert plan.instalment == whole(annuity(1_600_000)) == 135_510
+    assert plan.total_repaid == whole(annuity(1_600_000) * 12) == 1_626_119
     # What carrying on would cost: 20 x Rp40.000 + 10 x Rp40.000 + 6 x Rp106.619.
     assert plan.remaining_payments == 800_000 + 400_000 + 639_714
-    assert plan.money_saved == 1_839_714 - 1_829_384 == 10_330
+    assert plan.money_saved == 1_839_714 - 1_626_119 == 213_595
     # Rp40.000 a day (365/12 days a month), Rp40.000 a week (52/12), Rp106.619 a month.
     assert plan.replaced_monthly_service == whole(
         40_000 * Decimal(365) / 12 + 40_000 * Decimal(52) / 12 + 106_619
     )
     remaining = 730_133 + 200_000
-    assert plan.monthly_service_after == whole(remaining + annuity(1_800_000))
-    assert plan.dsr_after == Decimal("21.7")  # Rp1.082.582 over Rp5.000.000 net
+    assert plan.monthly_service_after == whole(remaining + annuity(1_600_000))
+    # Unrounded: Rp1.065.643,18… over Rp5.000.000 net.
+    assert plan.dsr_after == (remaining + annuity(1_600_000)) * 100 / 5_000_000
 
 
 def test_the_proposed_instalment_counts_in_the_dsr_after_take_over():
     plan = take_over([KILAT], HOUSEHOLD, proposed_instalment=1_000_000)
-    assert plan.monthly_service_after == whole(annuity(800_000) + 1_000_000)
-    assert plan.dsr_after == Decimal("21.4")
+    assert plan.amount == 600_000
+    assert plan.monthly_service_after == whole(annuity(600_000) + 1_000_000)
+    assert plan.dsr_after.quantize(Decimal("0.01")) == Decimal("21.02")
 
 
 def test_cheap_family_and_hopeless_debts_are_left_alone():
@@ -85,7 +90,7 @@ def test_cheap_family_and_hopeless_debts_are_left_alone():
     plan = take_over([KUR, FAMILY, bad_bank], HOUSEHOLD)
     assert plan.is_empty
     assert plan.amount == plan.instalment == plan.total_repaid == plan.money_saved == 0
-    assert plan.dsr_after == Decimal("20.7")  # still computed: the DSR with nothing taken over
+    assert plan.dsr_after == Decimal("20.73504")  # still computed: the DSR with nothing taken over
 
 
 def test_a_maximum_amount_drops_the_cheapest_formal_debt_first():
@@ -98,8 +103,8 @@ def test_a_maximum_amount_drops_the_cheapest_formal_debt_first():
 
 
 def test_high_cost_debts_stay_in_the_plan_even_above_the_maximum():
-    plan = take_over([KILAT, UDIN, BPR], HOUSEHOLD, max_amount=1_000_000)
-    assert plan.amount == 1_200_000
+    plan = take_over([KILAT, UDIN, BPR], HOUSEHOLD, max_amount=900_000)
+    assert plan.amount == 600_000 + 400_000
     assert plan.exceeds_max_amount
     assert [a.debt.lender_name for a in plan.left_out] == ["BPR Tanah Pilih"]
 
@@ -144,8 +149,8 @@ def test_a_take_over_of_dear_formal_debts_can_bring_the_dsr_back_within_the_limi
     net_one_million = Household(business_income=1_000_000)
     # BPR Rp106.619 + proposed Rp300.000 = 40,7%; after take-over Rp50.816 + Rp300.000 = 35,1%.
     rescued = screen([BPR], net_one_million, proposed_instalment=300_000)
-    assert rescued.dsr_with_proposed == Decimal("40.7")
-    assert rescued.dsr_after_take_over == Decimal("35.1")
+    assert rescued.dsr_with_proposed == Decimal("40.6619")
+    assert rescued.dsr_after_take_over.quantize(Decimal("0.1")) == Decimal("35.1")
     assert rescued.outcome is Outcome.KUNING
     assert rescued.take_over_required
     # Rp50.816 + Rp350.000 = 40,1%: even the take-over does not bring it within 40%.
@@ -165,7 +170,7 @@ def test_an_optional_take_over_is_only_a_suggestion_when_green():
 def test_the_take_over_reason_tells_the_monthly_relief_and_the_saving():
     result = screen([KILAT, UDIN, BPR], HOUSEHOLD)
     assert (
-        "Pinjaman BANK HARKAT Rp1.800.000 (3% per tahun) melunasi 3 utang: angsuran "
-        "Rp1.496.619 per bulan berganti menjadi Rp152.449 per bulan selama 12 bulan, lebih "
-        "hemat Rp10.330 dibanding melanjutkan utang lama." in result.reason_texts
+        "Pinjaman BANK HARKAT Rp1.600.000 (3% per tahun) melunasi 3 utang: angsuran "
+        "Rp1.496.619 per bulan berganti menjadi Rp135.510 per bulan selama 12 bulan, lebih "
+        "hemat Rp213.595 dibanding melanjutkan utang lama." in result.reason_texts
     )
