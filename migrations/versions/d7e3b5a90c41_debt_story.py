@@ -2,7 +2,7 @@
 an admin's override), and each take-over payoff recorded at disbursement with its proof
 
 Revision ID: d7e3b5a90c41
-Revises: c4d2a9e1f0b3
+Revises: d7e3b1a94c26
 Create Date: 2026-12-02 07:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d7e3b5a90c41"
-down_revision = "c4d2a9e1f0b3"
+down_revision = "d7e3b1a94c26"
 branch_labels = None
 depends_on = None
 
