@@ -212,6 +212,8 @@ def seed_screening_demo(session: Session, entrepreneur_ids: list[int], seed: int
                     "monthly_service": a.monthly_service,
                     "is_high_cost": a.is_high_cost,
                     "taken_over": a.taken_over,
+                    "amount_repaid": d.amount_repaid,
+                    "take_over_amount": a.take_over_amount,
                 }
             )
         events.append(

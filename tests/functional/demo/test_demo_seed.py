@@ -111,6 +111,13 @@ def test_demo_screenings_agree_with_each_journey_stage(app, runner):
             sa.select(ScreeningDebt).where(ScreeningDebt.lender_type == "rentenir").limit(1)
         )
         assert shark is None or shark.nominal_rate_percent > 50
+        # An illegal lender is never paid more than it lent, minus what it was already paid.
+        illegal = db.session.scalars(
+            sa.select(ScreeningDebt).where(ScreeningDebt.lender_type == "pinjol_ilegal")
+        ).all()
+        assert illegal and all(d.take_over_amount is not None for d in illegal)
+        assert all(d.payoff <= d.principal for d in illegal)
+        assert any(d.payoff < d.outstanding for d in illegal)
 
 
 def test_demo_referrals_cover_every_state_with_loans_and_reports(app, runner, client, login_as):
