@@ -17,7 +17,7 @@ from harkat.registration.domain import JourneyStage
 from harkat.registration.models import CaseEvent, Entrepreneur
 from harkat.screening.engine import Debt, Frequency, Household, LenderType, Thresholds, screen
 from harkat.screening.models import RATE_CAP, Screening, ScreeningDebt
-from harkat.screening.registry import seed_demo_registry
+from harkat.screening.registry import registry_checked_on, seed_demo_registry
 
 SCREENED_STAGES = {
     JourneyStage.SCREENED,
@@ -139,6 +139,7 @@ def seed_screening_demo(session: Session, entrepreneur_ids: list[int], seed: int
     rng = random.Random(seed * 104729)
     # The sample registry, so demo pinjol names match as they would in a real installation.
     seed_demo_registry(session)
+    registry_checked = registry_checked_on(session)
     thresholds = Thresholds()
     today = datetime.now(JAKARTA).date()
     now = datetime.now(UTC)
@@ -184,6 +185,7 @@ def seed_screening_demo(session: Session, entrepreneur_ids: list[int], seed: int
                 "take_over_instalment": plan.instalment if plan else 0,
                 "take_over_savings": plan.money_saved if plan else 0,
                 "thresholds": thresholds.as_dict(),
+                "registry_checked_on": registry_checked,
                 "created_at": now,
             }
         )

@@ -118,6 +118,13 @@ def test_demo_screenings_agree_with_each_journey_stage(app, runner):
         assert illegal and all(d.take_over_amount is not None for d in illegal)
         assert all(d.payoff <= d.principal for d in illegal)
         assert any(d.payoff < d.outstanding for d in illegal)
+        # Screened against the demo registry, so the sheet says when it was checked.
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(Screening.registry_checked_on.is_(None))
+            )
+            == 0
+        )
 
 
 def test_demo_referrals_cover_every_state_with_loans_and_reports(app, runner, client, login_as):
