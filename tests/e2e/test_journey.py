@@ -197,6 +197,9 @@ def test_from_registration_to_disbursement_and_the_monthly_report(
     bank.click("a:has-text('Catat pencairan')")
     bank.fill("#lines-0-disbursed_on", today.isoformat())
     bank.fill("#lines-0-account_number", "001-KUR-E2E-01")
+    # The loan takes over the loan shark's debt: the bank records paying it off, with the letter.
+    bank.fill("#payoffs-0-paid_on", today.isoformat())
+    bank.set_input_files("#payoffs-0-proof", str(scan))
     shot(bank, "bank-disbursement")
     bank.click("main form button[type=submit]")
     bank.wait_for_load_state()
