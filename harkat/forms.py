@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from flask import g
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import PasswordField, StringField, TextAreaField
@@ -102,6 +103,12 @@ class Form(FlaskForm):
                 cleaner = _clean_block if issubclass(field_class, TextAreaField) else _clean_line
                 options["filters"] = (cleaner, *unbound_field.kwargs.get("filters", ()))
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, and remember the form so a script's request can be told every reason."""
+        valid = super().validate(extra_validators=extra_validators)
+        g.setdefault("validated_forms", []).append(self)
+        return valid
 
 
 def save_form(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:

@@ -35,6 +35,7 @@ from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors, choices, record_id, save_form, version_of
+from harkat.idempotency import exactly_once
 from harkat.pending_uploads import PendingUploads
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration import documents, importer, services
@@ -219,6 +220,7 @@ def _flash_warnings(warnings: list[str]) -> None:
 
 @bp.route("/pelaku-usaha/baru", methods=["GET", "POST"])
 @roles(*EDITORS)
+@exactly_once
 def create():
     form = _entrepreneur_form()
     if form.validate_on_submit():

@@ -24,6 +24,7 @@ from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors
+from harkat.idempotency import exactly_once
 from harkat.registration import services as registration
 from harkat.screening import documents, services
 from harkat.screening.engine import (
@@ -106,6 +107,7 @@ def _show_errors(form: ScreeningForm, error: StopValidation, kept_rows: list[int
 
 @bp.route("/pelaku-usaha/<int:entrepreneur_id>/skrining/baru", methods=["GET", "POST"])
 @roles(*EDITORS)
+@exactly_once
 def create(entrepreneur_id: int):
     """The screening form: the household's money, any number of debts, the SLIK check."""
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)

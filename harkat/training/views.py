@@ -10,6 +10,7 @@ from harkat.auth.models import Role
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, choices, record_id, save_form, version_of
+from harkat.idempotency import exactly_once
 from harkat.reference.models import Course, Kecamatan
 from harkat.registration import services as registration
 from harkat.registration.domain import EntrepreneurStatus
@@ -422,6 +423,7 @@ def correct(enrolment_id: int):
 
 @bp.route("/angkatan/<int:cohort_id>/sesi/<int:session_id>/presensi", methods=["GET", "POST"])
 @roles(*READERS)
+@exactly_once
 def attendance(cohort_id: int, session_id: int):
     """The attendance grid: every enrolee on one screen, saved in one submit."""
     hide_from_bank_officers()
