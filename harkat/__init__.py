@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from harkat.auth.views import bp as auth_bp
     from harkat.incubation.views import bp as incubation_bp
     from harkat.main.views import bp as main_bp
+    from harkat.offline.views import bp as offline_bp
     from harkat.referrals.views import bp as referrals_bp
     from harkat.registration.views import bp as registration_bp
     from harkat.reports.views import bp as reports_bp
@@ -156,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(lenders_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(offline_bp)
 
     from harkat.api.core import API_PREFIX, api
     from harkat.api.docs import bp as api_docs_bp
