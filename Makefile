@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app harkat
 
-.PHONY: run test lint format bench load clean
+.PHONY: run test lint format bench vendor load clean
 
 # Reinstall when the declared dependencies change.
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -48,10 +48,18 @@ test: lint
 ENTREPRENEURS ?= 100000
 BENCH_DIR ?= /tmp/harkat-bench-$(ENTREPRENEURS)$(if $(BENCH_DATABASE_URL),-pg)
 BENCH_DB := $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+# Then a facilitator's phone on Slow 3G (benchmarks/phone.py, a small instance of its own): bytes
+# on the wire and load time of the first visit and of later pages; fails when a target is missed.
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[deploy]'
 	$(BIN)/python benchmarks/pages.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR) $(BENCH_DB)
 	$(BIN)/python benchmarks/report_generation.py --entrepreneurs $(ENTREPRENEURS) --reuse $(BENCH_DIR) $(BENCH_DB)
+	$(BIN)/python benchmarks/phone.py --reuse /tmp/harkat-bench-phone
+
+# Rebuild the purged Bootstrap CSS in harkat/static/vendor from the npm registry (needs npm);
+# run it after using a Bootstrap class no template used before, then commit the output.
+vendor:
+	scripts/vendor_static.sh
 
 # 50 concurrent users for three minutes through gunicorn; fails on any error.
 load: $(VENV)/.installed

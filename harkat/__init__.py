@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     configure(app, test_config)
     register_extensions(app)
+    register_static_files(app)
     register_models()
     register_blueprints(app)
     register_security(app)
@@ -99,13 +100,19 @@ class RecordId(IntegerConverter):
 
 
 def register_extensions(app: Flask) -> None:
-    from harkat.extensions import bootstrap, csrf, db, login_manager, migrate
+    from harkat.extensions import compress, csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
-    bootstrap.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from harkat.static_files import init_static_files
+
+    init_static_files(app)
 
 
 def register_models() -> None:

@@ -36,6 +36,22 @@ REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 #: Trust X-Forwarded-* from this many proxies (0 when served directly).
 PROXY_COUNT = 0
 
+#: Pages and text answers are sent compressed (Flask-Compress): brotli, else gzip. PDFs, XLSX,
+#: ZIPs and images are compressed already and go as they are. Streamed answers are left alone.
+COMPRESS_ALGORITHM = ["br", "gzip"]
+COMPRESS_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "image/svg+xml",
+    "text/csv",
+    "text/plain",
+]
+COMPRESS_BR_LEVEL = 5
+COMPRESS_STREAMS = False
+
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 SQLALCHEMY_RECORD_QUERIES = False
 

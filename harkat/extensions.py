@@ -1,6 +1,6 @@
 """Flask extensions, created unbound and bound to the app in :func:`harkat.create_app`."""
 
-from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,4 +12,4 @@ db = SQLAlchemy(model_class=Model)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-bootstrap = Bootstrap5()
+compress = Compress()

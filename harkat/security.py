@@ -32,7 +32,7 @@ def set_security_headers(response: Response) -> Response:
     )
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.endpoint not in ("static", "bootstrap.static"):
+    if request.endpoint != "static":
         # Pages carry personal data: never keep them in shared or back-button caches.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -43,3 +43,9 @@ class TLSAwareSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def save_session(self, app, session, response) -> None:
+        """Leave static files alone: no cookie and no ``Vary: Cookie`` on what is cached a year."""
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)

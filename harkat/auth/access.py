@@ -17,7 +17,7 @@ from harkat.audit.services import set_actor
 from harkat.auth.models import Role
 
 #: Endpoints of Flask and extensions that serve static files.
-PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+PUBLIC_ENDPOINTS = frozenset({"static"})
 ALL_ROLES = frozenset(Role)
 
 

@@ -49,7 +49,7 @@ def init_errorhandlers(app: Flask) -> None:
             from harkat.api.core import json_error
 
             return json_error(error)
-        if error.code is None or request.endpoint in ("static", "bootstrap.static"):
+        if error.code is None or request.endpoint == "static":
             return error
         return _render(error.code)
 
