@@ -20,7 +20,9 @@ def draw(size: int) -> Image.Image:
     stem = 1.6 * unit
     pen.rectangle([left, top, left + stem, bottom], fill="white")
     pen.rectangle([right - stem, top, right, bottom], fill="white")
-    pen.rectangle([left, (top + bottom) / 2 - stem / 2, right, (top + bottom) / 2 + stem / 2], fill="white")
+    pen.rectangle(
+        [left, (top + bottom) / 2 - stem / 2, right, (top + bottom) / 2 + stem / 2], fill="white"
+    )
     return image
 
 

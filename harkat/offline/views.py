@@ -110,7 +110,7 @@ def page():
 
 
 @bp.get("/luring/kotak-keluar")
-@roles()
+@public
 def outbox():
     """The forms filled on this phone and not yet accepted, with each one's result."""
     return render_template("offline/outbox.html")

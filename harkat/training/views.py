@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.models import Role
+from harkat.core.dates import format_date
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, choices, record_id, save_form, version_of
@@ -460,6 +461,25 @@ def attendance(cohort_id: int, session_id: int):
                 if missing:
                     flash(f"{missing} peserta belum diisi presensinya.", "warning")
                 return redirect(url_for("training.cohort", cohort_id=cohort.id) + "#sesi")
+    # Opened online, the session stays on the facilitator's phone for taking attendance offline.
+    offline_session = (
+        {
+            "id": meeting.id,
+            "url": url_for("training.attendance", cohort_id=cohort.id, session_id=meeting.id),
+            "title": f"{cohort.name} · {format_date(meeting.held_on)} · {meeting.topic}",
+            "version": cohort.version,
+            "seated": [
+                {
+                    "id": e.id,
+                    "name": e.entrepreneur.full_name,
+                    "status": current[e.id].value if e.id in current else None,
+                }
+                for e in seated
+            ],
+        }
+        if editable
+        else None
+    )
     return render_template(
         "training/attendance.html",
         cohort=cohort,
@@ -468,6 +488,7 @@ def attendance(cohort_id: int, session_id: int):
         current=current,
         form=form,
         editable=editable,
+        offline_session=offline_session,
         AttendanceStatus=AttendanceStatus,
     )
 
