@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from harkat.auth.access import current_actor, public, roles
@@ -144,10 +145,18 @@ def attendance():
 
 
 @bp.get("/luring/token.json")
-@roles(*EDITORS)
+@public
 def token():
-    """Who is signed in, with a fresh form token: what the outbox needs before it sends."""
-    return _no_store(jsonify(account=current_actor().id, csrf_token=generate_csrf()))
+    """Who is signed in, with a fresh form token: what the outbox needs before it sends.
+
+    Signed out, it answers 401 without starting a session, so a phone's outbox checking in the
+    background never disturbs the sign-in form open on the same phone.
+    """
+    if not current_user.is_authenticated or current_user.role not in EDITORS:
+        response = jsonify(status="signed_out")
+        response.status_code = 401
+        return _no_store(response)
+    return _no_store(jsonify(account=current_user.id, csrf_token=generate_csrf()))
 
 
 @bp.get("/luring/data.json")

@@ -163,20 +163,13 @@
       return;
     }
     const parts = split(form);
-    const editing = form.dataset.editingKey;
-    let item;
-    if (editing) {
-      item = await Outbox.update(editing, {
-        status: "waiting", errors: null, url: action, fields: parts.fields, then: parts.then,
-        label: label(form),
-      });
-    } else {
-      item = await Outbox.add({
-        account: me, kind: form.dataset.offlineForm, label: label(form), url: action,
-        fields: parts.fields, then: parts.then,
-      });
-      form.dataset.editingKey = item.key; /* a second tap saves the same item, not a new one */
-    }
+    /* The key is fixed before anything waits, so a second tap saves the same item again. */
+    const key = form.dataset.editingKey || Outbox.newKey();
+    form.dataset.editingKey = key;
+    const item = await Outbox.save({
+      key, account: me, kind: form.dataset.offlineForm, label: label(form), url: action,
+      fields: parts.fields, then: parts.then, status: "waiting", errors: null,
+    });
     await showCount();
     say(messages, "Tersimpan di perangkat — belum terkirim. Isian ini dikirim otomatis saat ada sinyal.", "warning");
     askForSync();

@@ -65,6 +65,19 @@
     return stored;
   }
 
+  /* Store an item under its key: a new one, or the same one saved again (a double tap, a
+   * correction), keeping when it was first filled. */
+  async function save(item) {
+    const database = await db();
+    const before = await database.get("outbox", item.key);
+    const now = new Date().toISOString();
+    const stored = Object.assign(
+      { created_at: now, then: null }, before || {}, item, { updated_at: now }
+    );
+    await database.put("outbox", stored);
+    return stored;
+  }
+
   async function list(account) {
     const items = await (await db()).getAllFromIndex("outbox", "account", account);
     return items.sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
@@ -210,7 +223,7 @@
   }
 
   scope.HarkatOutbox = {
-    add, list, get, update, remove, pending, sendAll, whoAmI, toFields, newKey,
+    add, save, list, get, update, remove, pending, sendAll, whoAmI, toFields, newKey,
     keep, all, setMeta, getMeta, forgetPeople,
   };
 })(typeof self !== "undefined" ? self : window);

@@ -120,7 +120,7 @@ def _wait_states(page, base, wanted: list[str]) -> None:
 
 def test_field_work_with_no_signal(field, tmp_path, shot):
     app, base, ids = field
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     profile = tmp_path / "phone-profile"
     nik = valid_nik()
@@ -211,7 +211,7 @@ def test_field_work_with_no_signal(field, tmp_path, shot):
         assert "NIK sudah terdaftar" in page.inner_text("[data-outbox-item=refused]")
         shot(page, "offline-outbox-refused")
         page.click("[data-outbox-item=refused] a:has-text('Perbaiki')")
-        assert page.input_value("#full_name") == "Rahmawati Kedua"
+        expect(page.locator("#full_name")).to_have_value("Rahmawati Kedua")
         second = valid_nik()
         page.fill("#nik", second)
         page.click("form button[type=submit]")
