@@ -805,7 +805,6 @@ def reuse_documents(
                 "from_referral": source_number,
                 "sha256": source.sha256,
             },
-            actor=actor,
         )
         copies.append(copy)
     return copies
