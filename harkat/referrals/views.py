@@ -807,6 +807,8 @@ def upload(referral_id: int):
     # against MAX_UPLOAD_BYTES on its own). Set before the body is read.
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     request.max_content_length = limit * MAX_UPLOAD_ROWS + 256 * 1024
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
     referral = _referral_or_404(referral_id)
     chosen = [
         key
@@ -905,7 +907,7 @@ def upload(referral_id: int):
 
 
 # The global CSRF check would read the body before the view raises the size limit for a
-# multi-file upload; the form checks the CSRF token itself (validate_on_submit above).
+# multi-file upload, so the view runs the same check itself right after raising it.
 csrf.exempt(upload)
 
 

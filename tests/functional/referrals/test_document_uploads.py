@@ -363,3 +363,11 @@ def test_packet_shows_image_documents_as_thumbnails(app, client, auth, submitted
     # Two KTP photos and two business photos; the PDFs are listed by name only.
     assert len(images) == 4
     assert (60, 40) in images and (64, 32) in images
+
+
+def test_an_upload_without_the_forms_token_is_refused(app, client, group_draft):
+    referral_id, people = group_draft
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = _post(client, referral_id, [(PDF, "kk.pdf", "kk", people[0])])
+    assert response.status_code == 400 and "token CSRF" in response.get_data(as_text=True)
+    assert _documents(app, referral_id) == []
