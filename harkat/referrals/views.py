@@ -964,7 +964,14 @@ def too_large(error: RequestEntityTooLarge):
             title="Berkas terlalu besar",
             message=f"Ukuran berkas maksimal {limit}.",
         ), 413
-    flash(f"Berkas: ukuran maksimal {limit}. Dokumen belum tersimpan.", "danger")
+    if request.endpoint == "referrals.upload":
+        flash(
+            f"Berkas: ukuran maksimal {limit} per berkas dan {MAX_UPLOAD_ROWS} berkas sekali "
+            "unggah; kiriman ini terlalu besar. Dokumen belum tersimpan.",
+            "danger",
+        )
+    else:
+        flash(f"Berkas: ukuran maksimal {limit}. Dokumen belum tersimpan.", "danger")
     return redirect(url_for("referrals.detail", referral_id=referral_id) + "#dokumen")
 
 

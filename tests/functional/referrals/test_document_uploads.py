@@ -371,3 +371,14 @@ def test_an_upload_without_the_forms_token_is_refused(app, client, group_draft):
     response = _post(client, referral_id, [(PDF, "kk.pdf", "kk", people[0])])
     assert response.status_code == 400 and "token CSRF" in response.get_data(as_text=True)
     assert _documents(app, referral_id) == []
+
+
+def test_a_sending_too_large_for_one_upload_is_refused_plainly(app, client, group_draft):
+    referral_id, people = group_draft
+    app.config["MAX_UPLOAD_BYTES"] = 1024
+    # 20 files of 1 KB plus room for the form is the most one upload carries; send far more.
+    big = PDF + b"\x00" * 150_000
+    files = [(big, f"besar-{i}.pdf", "other", people[0]) for i in range(2)]
+    page = _post(client, referral_id, files, follow_redirects=True).get_data(as_text=True)
+    assert "ukuran maksimal 1 KB per berkas dan 20 berkas sekali unggah" in page
+    assert _documents(app, referral_id) == []
