@@ -34,7 +34,7 @@ from harkat.core.dates import format_date, format_datetime, to_local
 from harkat.core.money import format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
-from harkat.referrals.gates import GateResult
+from harkat.referrals.gates import DocumentKind, GateResult
 from harkat.referrals.loans import Schedule, terbilang
 from harkat.referrals.models import Referral, ReferralDocument, ReferralTakeOver
 from harkat.registration.models import Business, Entrepreneur
@@ -198,9 +198,15 @@ def _thumbnail(path: Path) -> Image | None:
     return Image(buffer, width=width * scale, height=height * scale)
 
 
-def _thumbnails(data: PacketData, styles, width: float) -> Table | None:
+#: Documents that show the NIK itself: printed only on the bank's copy (the city's is masked).
+IDENTITY_DOCUMENTS = frozenset({DocumentKind.KTP, DocumentKind.KK})
+
+
+def _thumbnails(data: PacketData, styles, width: float, bank_copy: bool) -> Table | None:
     cells = []
     for document in data.documents:
+        if document.kind in IDENTITY_DOCUMENTS and not bank_copy:
+            continue
         path = data.image_files.get(document.id)
         image = _thumbnail(path) if path is not None else None
         if image is None:
@@ -605,11 +611,14 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
             styles,
         )
     )
-    thumbnails = _thumbnails(data, styles, width)
+    thumbnails = _thumbnails(data, styles, width, bank_copy)
     if thumbnails is not None:
         story.append(Spacer(1, 3 * mm))
+        note = "" if bank_copy else "; foto KTP dan KK hanya pada salinan bank"
         story.append(
-            Paragraph("Foto dokumen (diperkecil; berkas PDF tercantum di atas)", styles["cell"])
+            Paragraph(
+                f"Foto dokumen (diperkecil; berkas PDF tercantum di atas{note})", styles["cell"]
+            )
         )
         story.append(thumbnails)
     reference = f"HARKAT · {r.number} · {copy_label} · dicetak {format_datetime(printed_at)}"

@@ -345,14 +345,10 @@ def test_bank_downloads_every_document_as_one_zip_with_a_manifest(
     assert "Unduh semua (ZIP)" not in client.get(f"/rujukan/{referral_id}").get_data(as_text=True)
 
 
-def test_packet_shows_image_documents_as_thumbnails(app, client, auth, submitted_group):
-    referral_id, _, officer = submitted_group
-    auth.login(officer)
-    response = client.get(f"/rujukan/{referral_id}/paket.pdf")
-    assert response.status_code == 200
-    reader = PdfReader(io.BytesIO(response.data))
+def _pdf_images(data: bytes) -> tuple[str, list[tuple[int, int]]]:
+    """The packet's text and the size of every image XObject on its pages."""
+    reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Foto dokumen" in text and "sku.pdf" in text
     images = []
     for page in reader.pages:
         xobjects = page["/Resources"].get("/XObject") or {}
@@ -360,9 +356,28 @@ def test_packet_shows_image_documents_as_thumbnails(app, client, auth, submitted
             obj = xobjects[name].get_object()
             if obj["/Subtype"] == "/Image":
                 images.append((obj["/Width"], obj["/Height"]))
+    return text, images
+
+
+def test_packet_shows_image_documents_as_thumbnails(
+    app, client, auth, create_user, submitted_group
+):
+    referral_id, _, officer = submitted_group
+    auth.login(officer)
+    response = client.get(f"/rujukan/{referral_id}/paket.pdf")
+    assert response.status_code == 200
+    text, images = _pdf_images(response.data)
+    assert "Foto dokumen" in text and "sku.pdf" in text
     # Two KTP photos and two business photos; the PDFs are listed by name only.
     assert len(images) == 4
     assert (60, 40) in images and (64, 32) in images
+    # The city's masked copy leaves out the KTP photos (they show the NIK).
+    _, admin = create_user(Role.ADMIN)
+    auth.logout()
+    auth.login(admin)
+    text, images = _pdf_images(client.get(f"/rujukan/{referral_id}/paket.pdf").data)
+    assert "SALINAN ARSIP DINAS" in text and "foto KTP dan KK hanya pada salinan bank" in text
+    assert images == [(60, 40), (60, 40)]
 
 
 def test_an_upload_without_the_forms_token_is_refused(app, client, group_draft):
