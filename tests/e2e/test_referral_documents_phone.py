@@ -122,7 +122,7 @@ def test_group_draft_on_a_phone(
 
 
 def test_plain_rows_upload_without_javascript(
-    app, served, browser, tmp_path, create_user, make_group_referral
+    app, served, browser, shot, tmp_path, create_user, make_group_referral
 ):
     facilitator_id, username = create_user(Role.FACILITATOR)
     referral_id, people = make_group_referral(facilitator_id, size=2)
@@ -141,4 +141,13 @@ def test_plain_rows_upload_without_javascript(
     # The first row now offers the next missing document: Ani's KK.
     assert page.locator("#rows-0-kind").input_value() == "kk"
     assert page.locator("#rows-0-member").input_value() == str(people[0])
+    shot(page, "referral-documents-no-js-390")
+    # Removing asks first, on a page of its own that needs no JavaScript.
+    page.click("#dokumen details.doc-owner summary >> nth=0")
+    page.click("a:has-text('Hapus dokumen…')")
+    page.fill("#reason", "Foto buram")
+    shot(page, "referral-document-remove-390")
+    page.click("button:has-text('Ya, hapus dokumen')")
+    page.wait_for_url(f"**/rujukan/{referral_id}#dokumen")
+    assert "Dokumen dihapus dari rujukan: KTP Ani Lestari." in page.inner_text("main")
     context.close()
