@@ -389,7 +389,7 @@ def _gates_for(referral: Referral):
     return services.check_gates(db.session, referral), False
 
 
-def _next_step(gates, missing) -> tuple[str, str, str] | None:
+def _next_step(referral: Referral, gates, missing) -> tuple[str, str, str] | None:
     """What the facilitator should do next on a draft: (text, anchor, link label)."""
     if missing:
         gap = missing[0]
@@ -399,6 +399,8 @@ def _next_step(gates, missing) -> tuple[str, str, str] | None:
     if failed is not None:
         problem = failed.problems[0] if failed.problems else failed.gate.label
         return (f"{failed.gate.label}: {problem}", "syarat", "Lihat daftar periksa")
+    if referral.status == ReferralStatus.NEEDS_INFO:
+        return ("Syarat terpenuhi: kirim jawaban kelengkapan ke bank.", "aksi", "Ke tombol Kirim")
     return ("Semua syarat terpenuhi: ajukan rujukan ke bank.", "aksi", "Ke tombol Ajukan")
 
 
@@ -505,15 +507,11 @@ def detail(referral_id: int):
         missing=missing,
         no_script_rows=NO_SCRIPT_ROWS,
         upload_limit=uploads.size_label(current_app.config["MAX_UPLOAD_BYTES"]),
-        member_options=[
-            {"id": str(m.entrepreneur_id), "name": m.entrepreneur.full_name}
-            for m in referral.members
-        ],
         exemption_form=ExemptionForm(),
         message_form=MessageForm(),
         documents=documents,
         documents_by_owner=_documents_by_owner(referral, documents, missing),
-        next_step=_next_step(gates, missing) if can_prepare else None,
+        next_step=_next_step(referral, gates, missing) if can_prepare else None,
         removed=services.removed_documents(db.session, referral),
         messages=services.messages_of(db.session, referral),
         transitions=services.transitions_of(db.session, referral),
@@ -774,8 +772,8 @@ def exempt(referral_id: int):
 
 
 def _document_rows(referral: Referral, form: DocumentBatchForm, missing) -> None:
-    """Offer one row per missing document (at most a few; JS builds rows per chosen file),
-    each set to the next missing kind and owner."""
+    """Offer one row per missing document (at least three, at most :data:`MAX_UPLOAD_ROWS`),
+    each set to the next missing kind and owner; the script builds rows per chosen file."""
     from harkat.forms import choices
 
     members = choices((str(m.entrepreneur_id), m.entrepreneur.full_name) for m in referral.members)
