@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "referral.reject": "menolak",
     "referral.withdraw": "menarik",
     "referral.disburse": "mencatat pencairan",
+    "referral_document.reuse": "memakai ulang dokumen",
 }
 ENTITY_LABELS = {
     "users": "akun",

@@ -1,14 +1,17 @@
 """Uploaded files on disk: type judged by content, size-limited, random names, SHA-256 kept.
 
 Flask-free: callers pass the size limit and the upload directory from the app's config.
-Used for visit photos, SLIK printouts and referral documents.
+Used for visit photos, SLIK printouts and referral documents; referral photos also lose their
+EXIF (GPS position) before they are stored (:func:`clean_image`, needs Pillow).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,3 +108,58 @@ def delete_file(upload_dir: str | Path, folder: str, relative: str) -> None:
     path = stored_file(upload_dir, folder, relative)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+#: Keys of Pillow's ``info`` that carry camera, place or editing data rather than pixels.
+_METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")
+
+
+def clean_image(data: bytes, kind: tuple[str, str]) -> tuple[bytes, bool]:
+    """Drop EXIF (GPS position, camera, time) and similar metadata from a JPEG or PNG photo.
+
+    The picture is first turned the way the camera's orientation tag says, so it still looks
+    right without the tag. A photo without such metadata is returned unchanged (no second JPEG
+    compression). Returns ``(bytes to store, whether anything was removed)``.
+
+    :raise UploadError: when the file says it is an image but cannot be read as one.
+    """
+    if kind not in (JPEG, PNG):
+        return data, False
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            # A "decompression bomb" (huge pixel count in a small file) is refused, not decoded.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                has_metadata = bool(image.getexif()) or any(
+                    key in image.info for key in _METADATA_KEYS
+                )
+                if kind == PNG:
+                    has_metadata = has_metadata or bool(getattr(image, "text", None))
+                if not has_metadata:
+                    return data, False
+                icc = image.info.get("icc_profile")
+                upright = ImageOps.exif_transpose(image)
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        raise UploadError(
+            "Berkas: gambar tidak dapat dibaca (rusak atau terlalu besar). Foto ulang atau "
+            "simpan ulang sebagai JPEG."
+        ) from None
+    out = io.BytesIO()
+    options = {"icc_profile": icc} if icc else {}
+    if kind == JPEG:
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.save(out, "JPEG", quality=90, optimize=True, **options)
+    else:
+        upright.save(out, "PNG", optimize=True, **options)
+    return out.getvalue(), True

@@ -123,14 +123,40 @@ class DisbursementForm(Form):
     payoffs = FieldList(FormField(PayoffForm), min_entries=0)
 
 
-class DocumentForm(Form):
-    kind = SelectField("Jenis dokumen", choices=choices(DocumentKind.choices()))
-    entrepreneur_id = SelectField("Milik", validators=[Optional()], validate_choice=False)
-    file = FileField("Berkas (PDF, JPEG atau PNG)", validators=[FileRequired("Pilih berkas.")])
+#: Files one upload may carry: a group of five's KTP, KK, NIB/SKU and business photo.
+MAX_UPLOAD_ROWS = 20
+
+
+class DocumentRowForm(Form):
+    """One file of a multi-file upload with its kind and owner (no CSRF token of its own)."""
+
+    class Meta:
+        csrf = False
+
+    file = FileField("Berkas")
+    kind = SelectField("Jenis", choices=choices(DocumentKind.choices()), validate_choice=False)
+    member = SelectField("Milik", validate_choice=False)
+
+
+class DocumentBatchForm(Form):
+    """Several documents at once; rows without a file are ignored."""
+
+    rows = FieldList(FormField(DocumentRowForm), min_entries=1, max_entries=MAX_UPLOAD_ROWS)
+
+
+class ReuseDocumentsForm(Form):
+    reuse = MultiCheckboxField("Dokumen yang sudah ada", coerce=str, validate_choice=False)
 
 
 class RemoveDocumentForm(Form):
-    reason = StringField("Alasan", validators=[Optional(), Length(max=200)])
+    reason = StringField(
+        "Alasan menghapus",
+        validators=[
+            InputRequired("Alasan menghapus wajib diisi."),
+            Length(min=3, max=200, message="Alasan menghapus: 3 sampai 200 huruf."),
+        ],
+        description="Misalnya: foto buram, salah orang, diganti berkas baru.",
+    )
 
 
 class ExemptionForm(Form):

@@ -7,9 +7,10 @@ The bank's copy carries full NIKs; the city's file copy masks them (UU 27/2022 P
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -18,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
+    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -32,7 +34,7 @@ from harkat.core.dates import format_date, format_datetime, to_local
 from harkat.core.money import format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
-from harkat.referrals.gates import GateResult
+from harkat.referrals.gates import DocumentKind, GateResult
 from harkat.referrals.loans import Schedule, terbilang
 from harkat.referrals.models import Referral, ReferralDocument, ReferralTakeOver
 from harkat.registration.models import Business, Entrepreneur
@@ -73,6 +75,8 @@ class PacketData:
     dsr_limit: Decimal
     #: Each applicant's DSR after this loan as the gates judged it (person id → percent).
     member_dsr: dict[int, Decimal]
+    #: Stored files of the image documents (document id → path), printed as thumbnails.
+    image_files: dict[int, Path] = field(default_factory=dict)
 
 
 _styles = pdf.base_styles
@@ -167,6 +171,68 @@ def _gate_status(result: GateResult) -> str:
     if result.ok:
         return f"Dikecualikan admin ({result.exempted_by}): {result.exemption_reason}"
     return "Belum: " + " ".join(result.problems)
+
+
+THUMBNAIL = 40 * mm
+THUMBNAILS_PER_ROW = 4
+
+
+def _thumbnail(path: Path) -> Image | None:
+    """A small JPEG of a stored photo, scaled into a square box keeping its proportions."""
+    from PIL import Image as PillowImage
+    from PIL import ImageOps
+
+    try:
+        with PillowImage.open(path) as picture:
+            picture = ImageOps.exif_transpose(picture)
+            picture.thumbnail((480, 480))
+            if picture.mode not in ("RGB", "L"):
+                picture = picture.convert("RGB")
+            buffer = io.BytesIO()
+            picture.save(buffer, "JPEG", quality=75)
+            width, height = picture.size
+    except (OSError, ValueError, SyntaxError):
+        return None
+    buffer.seek(0)
+    scale = THUMBNAIL / max(width, height)
+    return Image(buffer, width=width * scale, height=height * scale)
+
+
+#: Documents that show the NIK itself: printed only on the bank's copy (the city's is masked).
+IDENTITY_DOCUMENTS = frozenset({DocumentKind.KTP, DocumentKind.KK})
+
+
+def _thumbnails(data: PacketData, styles, width: float, bank_copy: bool) -> Table | None:
+    cells = []
+    for document in data.documents:
+        if document.kind in IDENTITY_DOCUMENTS and not bank_copy:
+            continue
+        path = data.image_files.get(document.id)
+        image = _thumbnail(path) if path is not None else None
+        if image is None:
+            continue
+        owner = document.entrepreneur.full_name if document.entrepreneur else "Kelompok"
+        caption = Paragraph(f"{_esc(document.kind.label)} · {_esc(owner)}", styles["cell"])
+        cells.append([image, caption])
+    if not cells:
+        return None
+    column = width / THUMBNAILS_PER_ROW
+    rows = [
+        cells[i : i + THUMBNAILS_PER_ROW]
+        + [""] * (THUMBNAILS_PER_ROW - len(cells[i : i + THUMBNAILS_PER_ROW]))
+        for i in range(0, len(cells), THUMBNAILS_PER_ROW)
+    ]
+    table = Table(rows, colWidths=[column] * THUMBNAILS_PER_ROW)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("GRID", (0, 0), (-1, -1), 0.25, LINE),
+            ]
+        )
+    )
+    return table
 
 
 def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> bytes:
@@ -545,6 +611,16 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
             styles,
         )
     )
+    thumbnails = _thumbnails(data, styles, width, bank_copy)
+    if thumbnails is not None:
+        story.append(Spacer(1, 3 * mm))
+        note = "" if bank_copy else "; foto KTP dan KK hanya pada salinan bank"
+        story.append(
+            Paragraph(
+                f"Foto dokumen (diperkecil; berkas PDF tercantum di atas{note})", styles["cell"]
+            )
+        )
+        story.append(thumbnails)
     reference = f"HARKAT · {r.number} · {copy_label} · dicetak {format_datetime(printed_at)}"
     doc.build(story, onFirstPage=pdf.footer(reference), onLaterPages=pdf.footer(reference))
     return buffer.getvalue()

@@ -591,12 +591,52 @@ def upload_document(
     max_bytes: int,
 ) -> ReferralDocument:
     """Store a supporting document after checking what it really is (not what it is called)."""
+    document, _ = _store_document(
+        session,
+        referral,
+        DocumentUpload(kind, entrepreneur_id, filename, data),
+        actor,
+        upload_dir,
+        max_bytes,
+    )
+    return document
+
+
+@dataclass
+class DocumentUpload:
+    """One file of an upload: what kind of document it is and whose."""
+
+    kind: DocumentKind
+    entrepreneur_id: int | None
+    filename: str
+    data: bytes
+
+
+@dataclass
+class UploadResult:
+    saved: list[ReferralDocument] = field(default_factory=list)
+    #: One Indonesian sentence per refused file, naming the file.
+    problems: list[str] = field(default_factory=list)
+    #: How many photos lost their EXIF (GPS position, camera data) before they were stored.
+    cleaned: int = 0
+
+
+def _store_document(
+    session: Session,
+    referral: Referral,
+    item: DocumentUpload,
+    actor: User,
+    upload_dir: str | Path,
+    max_bytes: int,
+) -> tuple[ReferralDocument, bool]:
     _editable_by_city(referral, actor, "mengunggah dokumen")
     member_ids = {m.entrepreneur_id for m in referral.members}
-    if kind != DocumentKind.GROUP_DECREE:
+    entrepreneur_id = item.entrepreneur_id
+    if item.kind != DocumentKind.GROUP_DECREE:
         _require(entrepreneur_id in member_ids, "entrepreneur_id", "Pilih pemilik dokumen.")
     else:
         entrepreneur_id = None
+    data = item.data
     _require(bool(data), "file", "Pilih berkas yang akan diunggah.")
     try:
         file_type = uploads.check_file(
@@ -607,14 +647,16 @@ def upload_document(
             "berkas, bukan namanya).",
             size_message="Berkas: ukuran maksimal {limit}.",
         )
+        # Phone photos carry the GPS position of the person's home: never keep it.
+        data, cleaned = uploads.clean_image(data, file_type)
     except uploads.UploadError as error:
         raise StopValidation({"file": [str(error)]}) from None
     stored = uploads.store_file(data, file_type, upload_dir, DOCUMENT_FOLDER)
-    name = Path(filename or "berkas").name.strip()[:160] or "berkas"
+    name = Path(item.filename or "berkas").name.strip()[:160] or "berkas"
     document = ReferralDocument(
         referral_id=referral.id,
         entrepreneur_id=entrepreneur_id,
-        kind=kind,
+        kind=item.kind,
         original_name=name,
         path=stored.path,
         sha256=stored.sha256,
@@ -628,7 +670,193 @@ def upload_document(
     except Exception:
         uploads.delete_file(upload_dir, DOCUMENT_FOLDER, stored.path)
         raise
-    return document
+    return document, cleaned
+
+
+def upload_documents(
+    session: Session,
+    referral: Referral,
+    items: list[tuple[int, DocumentUpload]],
+    actor: User,
+    upload_dir: str | Path,
+    max_bytes: int,
+) -> UploadResult:
+    """Store several files at once; a refused file is reported by its row and name, the others
+    are kept (a second trip over a slow connection for files that were fine is a waste).
+
+    :param items: ``(row number shown to the person, file)`` pairs.
+    """
+    _editable_by_city(referral, actor, "mengunggah dokumen")
+    result = UploadResult()
+    for number, item in items:
+        try:
+            document, cleaned = _store_document(
+                session, referral, item, actor, upload_dir, max_bytes
+            )
+        except StopValidation as error:
+            name = Path(item.filename or "").name or "tanpa nama"
+            for reasons in error.reasons.values():
+                for reason in reasons:
+                    reason = reason.removeprefix("Berkas: ")
+                    result.problems.append(f"Berkas {number} ({name}): {reason}")
+            continue
+        result.saved.append(document)
+        result.cleaned += int(cleaned)
+    return result
+
+
+@dataclass(frozen=True)
+class MissingDocument:
+    entrepreneur_id: int
+    name: str
+    kind: DocumentKind
+
+
+def missing_documents(session: Session, referral: Referral) -> list[MissingDocument]:
+    """Required documents not yet on this referral, member by member in the form's order."""
+    facts = referral_facts(session, referral)
+    required = gate_rules.required_documents(facts)
+    return [
+        MissingDocument(m.entrepreneur_id, m.name, kind)
+        for m in facts.members
+        for kind in required
+        if kind not in m.documents
+    ]
+
+
+#: Documents about a person that stay true from one referral to the next.
+REUSABLE_KINDS = (DocumentKind.KTP, DocumentKind.KK, DocumentKind.NIB_SKU)
+
+
+def reusable_documents(session: Session, referral: Referral) -> list[ReferralDocument]:
+    """Each member's KTP, KK and NIB/SKU already on file in their other referrals, when this
+    referral still lacks that kind for them: the newest of each, to reuse with one tick."""
+    if referral.status not in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO):
+        return []
+    ids = [m.entrepreneur_id for m in referral.members]
+    have = {
+        (d.entrepreneur_id, d.kind)
+        for d in active_documents(session, referral)
+        if d.entrepreneur_id is not None
+    }
+    candidates = session.scalars(
+        sa.select(ReferralDocument)
+        .where(
+            ReferralDocument.entrepreneur_id.in_(ids),
+            ReferralDocument.referral_id != referral.id,
+            ReferralDocument.removed_at.is_(None),
+            ReferralDocument.kind.in_(REUSABLE_KINDS),
+        )
+        .order_by(ReferralDocument.uploaded_at.desc(), ReferralDocument.id.desc())
+    )
+    chosen: dict[tuple[int, DocumentKind], ReferralDocument] = {}
+    for document in candidates:
+        key = (document.entrepreneur_id, document.kind)
+        if key not in have and key not in chosen:
+            chosen[key] = document
+    order = {person: index for index, person in enumerate(ids)}
+    return sorted(
+        chosen.values(),
+        key=lambda d: (order[d.entrepreneur_id], REUSABLE_KINDS.index(d.kind)),
+    )
+
+
+def reuse_documents(
+    session: Session, referral: Referral, document_ids: list[int], actor: User
+) -> list[ReferralDocument]:
+    """Put documents already on file (see :func:`reusable_documents`) on this referral.
+
+    The stored file is shared, not copied: the new record points at the same file with the same
+    SHA-256, and the audit log says where it came from.
+    """
+    _editable_by_city(referral, actor, "memakai ulang dokumen")
+    offered = {d.id: d for d in reusable_documents(session, referral)}
+    _require(bool(document_ids), "reuse", "Centang dokumen yang akan dipakai ulang.")
+    _require(
+        all(i in offered for i in document_ids),
+        "reuse",
+        "Dokumen yang dipilih tidak lagi tersedia untuk dipakai ulang; muat ulang halaman.",
+    )
+    copies = []
+    for source in (offered[i] for i in dict.fromkeys(document_ids)):
+        copy = ReferralDocument(
+            referral_id=referral.id,
+            entrepreneur_id=source.entrepreneur_id,
+            kind=source.kind,
+            original_name=source.original_name,
+            path=source.path,
+            sha256=source.sha256,
+            mime=source.mime,
+            size=source.size,
+            uploaded_by_id=actor.id,
+        )
+        session.add(copy)
+        session.flush()
+        source_number = session.scalar(
+            sa.select(Referral.number).where(Referral.id == source.referral_id)
+        )
+        audit.record(
+            session,
+            "referral_document.reuse",
+            entity=copy,
+            changes={
+                "file": source.kind.label,
+                "from_document": source.id,
+                "from_referral": source_number,
+                "sha256": source.sha256,
+            },
+        )
+        copies.append(copy)
+    return copies
+
+
+def documents_zip(
+    session: Session, referral: Referral, upload_dir: str | Path
+) -> tuple[bytes, int]:
+    """All active documents of a referral in one ZIP with a manifest (``DAFTAR-ISI.csv``).
+
+    :return: the ZIP's bytes and how many files are in it (a missing file is listed as such in
+        the manifest rather than failing the whole download).
+    """
+    import csv
+    import zipfile
+
+    from harkat.core.spreadsheet import neutralise
+
+    manifest = io.StringIO()
+    writer = csv.writer(manifest, delimiter=";")
+    writer.writerow(["berkas", "jenis", "milik", "sha256", "ukuran_byte", "diunggah", "nama_asli"])
+    buffer = io.BytesIO()
+    count = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, document in enumerate(active_documents(session, referral), start=1):
+            owner = document.entrepreneur.full_name if document.entrepreneur else "Kelompok"
+            path = uploads.stored_file(upload_dir, DOCUMENT_FOLDER, document.path)
+            extension = Path(document.path).suffix
+            slug = "".join(c if c.isalnum() else "-" for c in owner.lower()).strip("-")
+            name = f"{number:02d}-{document.kind.value}-{slug or 'kelompok'}{extension}"
+            if path is None:
+                name = f"(berkas tidak ditemukan) {name}"
+            else:
+                # JPEG/PNG/PDF are compressed already: store them as they are.
+                archive.write(path, name, compress_type=zipfile.ZIP_STORED)
+                count += 1
+            writer.writerow(
+                [
+                    neutralise(value)
+                    for value in (
+                        name,
+                        document.kind.label,
+                        owner,
+                        document.sha256,
+                        document.size,
+                        to_local(document.uploaded_at).strftime("%Y-%m-%d %H:%M WIB"),
+                        document.original_name,
+                    )
+                ]
+            )
+        archive.writestr("DAFTAR-ISI.csv", "\ufeff" + manifest.getvalue())
+    return buffer.getvalue(), count
 
 
 def remove_document(
@@ -1503,6 +1731,7 @@ def packet_data(
     verify_url: str,
     signatory_name: str,
     signatory_title: str,
+    upload_dir: str | Path | None = None,
 ):
     """Gather what the packet PDF prints about each applicant."""
     from harkat.referrals.loans import LoanInputError, schedule
@@ -1552,13 +1781,20 @@ def packet_data(
     except LoanInputError:
         simulation = None
     names = {m.entrepreneur_id: m.entrepreneur.full_name for m in referral.members}
+    documents = active_documents(session, referral)
+    image_files = {}
+    for document in documents if upload_dir is not None else ():
+        path = uploads.stored_file(upload_dir, DOCUMENT_FOLDER, document.path)
+        if document.is_image and path is not None:
+            image_files[document.id] = path
     return PacketData(
         referral=referral,
         applicants=applicants,
         gates=gates,
         gates_snapshotted=gates_snapshotted,
         schedule=simulation,
-        documents=active_documents(session, referral),
+        documents=documents,
+        image_files=image_files,
         take_overs=[(names.get(t.entrepreneur_id, ""), t) for t in referral.take_overs],
         dsr_limit=gate_rules.dsr_limit_of(gates) or get_number(session, "screening.dsr_yellow_max"),
         member_dsr={

@@ -26,20 +26,22 @@ from harkat.audit import services as audit
 from harkat.auth.access import current_actor, public, roles
 from harkat.auth.models import Role
 from harkat.core import uploads
+from harkat.core.dates import to_local
 from harkat.core.money import format_rupiah
 from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
 from harkat.errors import StaleObjectError, StopValidation
-from harkat.extensions import db
+from harkat.extensions import csrf, db
 from harkat.forms import apply_errors, record_id, save_form, version_of
 from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
 from harkat.referrals import packet as packets
 from harkat.referrals import services
 from harkat.referrals.forms import (
+    MAX_UPLOAD_ROWS,
     ActionForm,
     CalculatorForm,
     DisbursementForm,
-    DocumentForm,
+    DocumentBatchForm,
     ExemptionForm,
     LoanImportForm,
     LoanReportForm,
@@ -47,6 +49,7 @@ from harkat.referrals.forms import (
     ReferralForm,
     RejectionReasonForm,
     RemoveDocumentForm,
+    ReuseDocumentsForm,
 )
 from harkat.referrals.gates import (
     DocumentKind,
@@ -386,6 +389,39 @@ def _gates_for(referral: Referral):
     return services.check_gates(db.session, referral), False
 
 
+def _next_step(referral: Referral, gates, missing) -> tuple[str, str, str] | None:
+    """What the facilitator should do next on a draft: (text, anchor, link label)."""
+    if missing:
+        gap = missing[0]
+        more = f" (masih kurang {len(missing)} dokumen)" if len(missing) > 1 else ""
+        return (f"Unggah {gap.kind.label} {gap.name}{more}.", "dokumen", "Ke unggah dokumen")
+    failed = next((g for g in gates if not g.ok), None)
+    if failed is not None:
+        problem = failed.problems[0] if failed.problems else failed.gate.label
+        return (f"{failed.gate.label}: {problem}", "syarat", "Lihat daftar periksa")
+    if referral.status == ReferralStatus.NEEDS_INFO:
+        return ("Syarat terpenuhi: kirim jawaban kelengkapan ke bank.", "aksi", "Ke tombol Kirim")
+    return ("Semua syarat terpenuhi: ajukan rujukan ke bank.", "aksi", "Ke tombol Ajukan")
+
+
+def _documents_by_owner(referral: Referral, documents, missing) -> list[dict]:
+    """The document list folded per person (and the group), each with what it still lacks."""
+    owners = [(m.entrepreneur_id, m.entrepreneur.full_name) for m in referral.members]
+    rows = []
+    for owner_id, name in owners:
+        rows.append(
+            {
+                "name": name,
+                "documents": [d for d in documents if d.entrepreneur_id == owner_id],
+                "missing": [g.kind for g in missing if g.entrepreneur_id == owner_id],
+            }
+        )
+    group_documents = [d for d in documents if d.entrepreneur_id is None]
+    if group_documents or referral.group_id is not None:
+        rows.append({"name": "Kelompok", "documents": group_documents, "missing": []})
+    return [row for row in rows if row["documents"] or row["missing"]]
+
+
 @bp.get("/rujukan/<int:referral_id>")
 @roles(*EVERYONE)
 def detail(referral_id: int):
@@ -432,14 +468,28 @@ def detail(referral_id: int):
     action_form.approved_amount.data = referral.requested_amount
     action_form.approved_tenor_months.data = referral.tenor_months
     action_form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
-    document_form = DocumentForm()
-    document_form.entrepreneur_id.choices = choices(
-        (str(m.entrepreneur_id), m.entrepreneur.full_name) for m in referral.members
+    can_prepare = services.can_prepare(user) and referral.status in (
+        ReferralStatus.DRAFT,
+        ReferralStatus.NEEDS_INFO,
+    )
+    missing = services.missing_documents(db.session, referral) if can_prepare else []
+    document_form = DocumentBatchForm(formdata=None)
+    _document_rows(referral, document_form, missing)
+    reuse_form = ReuseDocumentsForm(formdata=None)
+    reusable = services.reusable_documents(db.session, referral) if can_prepare else []
+    reuse_form.reuse.choices = choices(
+        (
+            str(d.id),
+            f"{d.kind.label} {d.entrepreneur.full_name} ({d.original_name}, "
+            f"{to_local(d.uploaded_at):%d/%m/%Y})",
+        )
+        for d in reusable
     )
     loans = db.session.scalars(
         sa.select(Loan).where(Loan.referral_id == referral.id).order_by(Loan.id)
     ).all()
     now = utcnow()
+    documents = services.active_documents(db.session, referral)
     return render_template(
         "referrals/detail.html",
         r=referral,
@@ -453,17 +503,21 @@ def detail(referral_id: int):
         can_disburse=Action.DISBURSE in available_actions(referral.status, user.role),
         action_form=action_form,
         document_form=document_form,
-        remove_form=RemoveDocumentForm(),
+        reuse_form=reuse_form,
+        missing=missing,
+        no_script_rows=NO_SCRIPT_ROWS,
+        upload_limit=uploads.size_label(current_app.config["MAX_UPLOAD_BYTES"]),
         exemption_form=ExemptionForm(),
         message_form=MessageForm(),
-        documents=services.active_documents(db.session, referral),
+        documents=documents,
+        documents_by_owner=_documents_by_owner(referral, documents, missing),
+        next_step=_next_step(referral, gates, missing) if can_prepare else None,
         removed=services.removed_documents(db.session, referral),
         messages=services.messages_of(db.session, referral),
         transitions=services.transitions_of(db.session, referral),
         exemptions=services.exemptions_of(db.session, referral),
         loans=loans,
-        can_prepare=services.can_prepare(user)
-        and referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO),
+        can_prepare=can_prepare,
         show_full_nik=user.role != Role.VIEWER,
         days_submitted=services.days_since(referral.submitted_at, now),
         days_last=services.days_since(referral.last_action_at, now),
@@ -717,36 +771,182 @@ def exempt(referral_id: int):
 # --------------------------------------------------------------------------- documents
 
 
+def _document_rows(referral: Referral, form: DocumentBatchForm, missing) -> None:
+    """Offer one row per missing document (at least three, at most :data:`MAX_UPLOAD_ROWS`),
+    each set to the next missing kind and owner; the script builds rows per chosen file."""
+    from harkat.forms import choices
+
+    members = choices((str(m.entrepreneur_id), m.entrepreneur.full_name) for m in referral.members)
+    if referral.group_id is not None:
+        members += choices([("", "Kelompok (SK pembentukan)")])
+    wanted = max(NO_SCRIPT_ROWS, min(len(missing), MAX_UPLOAD_ROWS))
+    if not form.is_submitted():
+        while len(form.rows.entries) < wanted:
+            form.rows.append_entry()
+        for entry, gap in zip(form.rows.entries, missing, strict=False):
+            entry.form.kind.data = gap.kind.value
+            entry.form.member.data = str(gap.entrepreneur_id)
+        for entry in form.rows.entries[len(missing) :]:
+            entry.form.kind.data = DocumentKind.OTHER.value
+            entry.form.member.data = members[0].value if members else ""
+    for entry in form.rows.entries:
+        entry.form.member.choices = members
+
+
+#: Rows the page shows without JavaScript before "more rows" (the rest are folded).
+NO_SCRIPT_ROWS = 3
+
+
 @bp.post("/rujukan/<int:referral_id>/dokumen")
 @roles(*EDITORS)
 def upload(referral_id: int):
+    """Store up to :data:`MAX_UPLOAD_ROWS` files, each with its kind and owner, in one request."""
+    # Several phone photos travel in one request: allow that many files (each is still checked
+    # against MAX_UPLOAD_BYTES on its own). Set before the body is read.
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    request.max_content_length = limit * MAX_UPLOAD_ROWS + 256 * 1024
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
     referral = _referral_or_404(referral_id)
-    form = DocumentForm()
-    form.entrepreneur_id.choices = []
+    chosen = [
+        key
+        for key, upload_file in request.files.items(multi=True)
+        if key.startswith("rows-") and upload_file.filename
+    ]
+    if len(chosen) > MAX_UPLOAD_ROWS:
+        flash(
+            f"Berkas: paling banyak {MAX_UPLOAD_ROWS} berkas sekali unggah; {len(chosen)} dipilih. "
+            "Belum ada yang disimpan.",
+            "danger",
+        )
+        return _back(referral, "dokumen")
+    form = DocumentBatchForm()
     if not form.validate_on_submit():
+        if form.rows.errors and not isinstance(form.rows.errors[0], dict):
+            flash(f"Berkas: paling banyak {MAX_UPLOAD_ROWS} berkas sekali unggah.", "danger")
+        else:
+            flash("Unggahan tidak dapat dibaca; muat ulang halaman lalu coba lagi.", "danger")
+        return _back(referral, "dokumen")
+    items = []
+    for number, entry in enumerate(form.rows.entries, start=1):
+        upload_file = entry.form.file.data
+        if not upload_file or not getattr(upload_file, "filename", None):
+            continue
+        kind = entry.form.kind.data
+        if kind not in set(DocumentKind):
+            flash(f"Berkas {number}: pilih jenis dokumen.", "danger")
+            continue
+        try:
+            owner = record_id(entry.form.member.data)
+        except ValueError:
+            owner = None
+        items.append(
+            (
+                number,
+                services.DocumentUpload(
+                    DocumentKind(kind),
+                    owner,
+                    upload_file.filename or "",
+                    upload_file.read(limit + 1),
+                ),
+            )
+        )
+    single = request.files.get("file")
+    if single is not None and single.filename:
+        # The one-file form of earlier pages (kind, entrepreneur_id, file) still works.
+        try:
+            owner = record_id(request.form.get("entrepreneur_id", ""))
+        except ValueError:
+            owner = None
+        kind = request.form.get("kind", "")
+        if kind in set(DocumentKind):
+            items.append(
+                (
+                    len(items) + 1,
+                    services.DocumentUpload(
+                        DocumentKind(kind), owner, single.filename, single.read(limit + 1)
+                    ),
+                )
+            )
+    if not items:
         flash("Berkas: pilih berkas yang akan diunggah.", "danger")
         return _back(referral, "dokumen")
-    upload_file = form.file.data
-    owner = request.form.get("entrepreneur_id", type=record_id)
     try:
-        services.upload_document(
+        result = services.upload_documents(
             db.session,
             referral,
-            kind=DocumentKind(form.kind.data),
-            entrepreneur_id=owner,
-            filename=upload_file.filename or "",
-            data=upload_file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
-            actor=current_actor(),
+            items,
+            current_actor(),
             upload_dir=current_app.config["UPLOAD_DIR"],
-            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+            max_bytes=limit,
         )
         db.session.commit()
     except StopValidation as error:
         db.session.rollback()
         _flash_problems(error)
-    else:
-        flash(f"Dokumen diunggah: {DocumentKind(form.kind.data).label}.", "success")
+        return _back(referral, "dokumen")
+    for problem in result.problems:
+        flash(problem, "danger")
+    if result.saved:
+        kinds = ", ".join(dict.fromkeys(d.kind.label for d in result.saved))
+        message = f"{len(result.saved)} dokumen diunggah: {kinds}."
+        if result.cleaned:
+            message += (
+                f" Data lokasi (GPS) dan kamera dihapus dari {result.cleaned} foto sebelum "
+                "disimpan."
+            )
+        missing = services.missing_documents(db.session, referral)
+        if missing:
+            message += f" Berikutnya: {missing[0].kind.label} {missing[0].name}."
+        else:
+            message += " Semua dokumen wajib sudah lengkap."
+        flash(message, "success")
     return _back(referral, "dokumen")
+
+
+# The global CSRF check would read the body before the view raises the size limit for a
+# multi-file upload, so the view runs the same check itself right after raising it.
+csrf.exempt(upload)
+
+
+@bp.post("/rujukan/<int:referral_id>/dokumen/pakai-ulang")
+@roles(*EDITORS)
+def reuse(referral_id: int):
+    """Put documents already on file (KTP, KK, NIB/SKU from other referrals) on this one."""
+    referral = _referral_or_404(referral_id)
+    form = ReuseDocumentsForm()
+    if form.validate_on_submit():
+        ids = []
+        for value in form.reuse.data or []:
+            try:
+                ids.append(record_id(value))
+            except ValueError:
+                continue
+        try:
+            copies = services.reuse_documents(db.session, referral, ids, current_actor())
+            db.session.commit()
+        except StopValidation as error:
+            db.session.rollback()
+            _flash_problems(error)
+        else:
+            kinds = ", ".join(f"{d.kind.label} {d.entrepreneur.full_name}" for d in copies)
+            flash(f"{len(copies)} dokumen dipakai ulang: {kinds}.", "success")
+    return _back(referral, "dokumen")
+
+
+@bp.get("/rujukan/<int:referral_id>/dokumen.zip")
+@roles(*CASE_WORKERS)
+def documents_zip(referral_id: int):
+    """Every document of the referral in one ZIP, with a manifest (name, kind, owner, SHA-256)."""
+    referral = _referral_or_404(referral_id)
+    data, count = services.documents_zip(db.session, referral, current_app.config["UPLOAD_DIR"])
+    return send_attachment(
+        data,
+        f"dokumen-{referral.number}.zip",
+        "application/zip",
+        entity=referral,
+        changes={"file": f"semua dokumen rujukan (ZIP, {count} berkas)"},
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -762,7 +962,14 @@ def too_large(error: RequestEntityTooLarge):
             title="Berkas terlalu besar",
             message=f"Ukuran berkas maksimal {limit}.",
         ), 413
-    flash(f"Berkas: ukuran maksimal {limit}. Dokumen belum tersimpan.", "danger")
+    if request.endpoint == "referrals.upload":
+        flash(
+            f"Berkas: ukuran maksimal {limit} per berkas dan {MAX_UPLOAD_ROWS} berkas sekali "
+            "unggah; kiriman ini terlalu besar. Dokumen belum tersimpan.",
+            "danger",
+        )
+    else:
+        flash(f"Berkas: ukuran maksimal {limit}. Dokumen belum tersimpan.", "danger")
     return redirect(url_for("referrals.detail", referral_id=referral_id) + "#dokumen")
 
 
@@ -818,24 +1025,42 @@ def preview(referral_id: int, document_id: int):
     return response
 
 
-@bp.post("/rujukan/<int:referral_id>/dokumen/<int:document_id>/hapus")
+@bp.route("/rujukan/<int:referral_id>/dokumen/<int:document_id>/hapus", methods=["GET", "POST"])
 @roles(*EDITORS)
 def remove_document(referral_id: int, document_id: int):
+    """Ask first (which document, why), then take it off the referral."""
     referral = _referral_or_404(referral_id)
     try:
         doc = services.get_document(db.session, referral, document_id)
     except registration.NotFound:
         abort(404)
+    if doc.removed_at is not None:
+        flash("Dokumen ini sudah dihapus.", "info")
+        return _back(referral, "dokumen")
     form = RemoveDocumentForm()
     if form.validate_on_submit():
         try:
             services.remove_document(db.session, referral, doc, form.reason.data, current_actor())
             db.session.commit()
-            flash(f"Dokumen dihapus dari rujukan: {doc.kind.label}.", "success")
         except StopValidation as error:
             db.session.rollback()
             _flash_problems(error)
-    return _back(referral, "dokumen")
+        else:
+            owner = doc.entrepreneur.full_name if doc.entrepreneur else "kelompok"
+            flash(
+                f"Dokumen dihapus dari rujukan: {doc.kind.label} {owner}. Unggah penggantinya "
+                "bila masih diperlukan.",
+                "success",
+            )
+        return _back(referral, "dokumen")
+    return render_template(
+        "referrals/remove_document.html",
+        r=referral,
+        d=doc,
+        form=form,
+        can_remove=services.can_prepare(current_actor())
+        and referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO),
+    )
 
 
 # --------------------------------------------------------------------------- packet
@@ -860,6 +1085,7 @@ def packet(referral_id: int):
         verify_url=verify_url(referral.verify_token),
         signatory_name=current_app.config["CERTIFICATE_SIGNATORY_NAME"],
         signatory_title=current_app.config["CERTIFICATE_SIGNATORY_TITLE"],
+        upload_dir=current_app.config["UPLOAD_DIR"],
     )
     pdf = packets.packet_pdf(data, bank_copy=bank_copy, printed_at=utcnow())
     copy = "bank" if bank_copy else "dinas"

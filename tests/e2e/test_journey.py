@@ -12,10 +12,11 @@ from pypdf import PdfReader
 
 from harkat.reports import services as reports
 from tests.e2e.conftest import ADMIN_PASSWORD
+from tests.fixtures.referrals import png_bytes
 from tests.fixtures.registration import valid_nik
 
 PASSWORD = "Jambi-Bahagia-2026!"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def login(page, base, username, password=PASSWORD):
@@ -162,13 +163,16 @@ def test_from_registration_to_disbursement_and_the_monthly_report(
     fac.click("main form button[type=submit]")
     arrive(fac, r".*/rujukan/\d+$")
     referral_url = fac.url
-    scan = tmp_path / "scan.png"
-    scan.write_bytes(PNG)
+    # All four documents in one upload: each file's kind is guessed from what is missing.
+    scans = []
     for kind in ("ktp", "kk", "nib_sku", "business_photo"):
-        fac.select_option("#kind", kind)
-        fac.set_input_files("#file", str(scan))
-        fac.click("form[action$='/dokumen'] button[type=submit]")
-        fac.wait_for_load_state()
+        scan = tmp_path / f"{kind}.png"
+        scan.write_bytes(PNG)
+        scans.append(str(scan))
+    fac.set_input_files("[data-doc-picker]", scans)
+    fac.click("form[action$='/dokumen'] button:has-text('Unggah 4 berkas')")
+    fac.wait_for_load_state()
+    assert "4 dokumen diunggah" in fac.content()
     shot(fac, "phone-referral-checklist")
     fac.click("form[action$='/aksi'] button:has-text('Ajukan ke bank')")
     fac.wait_for_load_state()

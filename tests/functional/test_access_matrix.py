@@ -108,6 +108,8 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "referrals.payoff_proof": CASE_WORKERS,
     "referrals.preview": CASE_WORKERS,
     "referrals.remove_document": EDITORS,
+    "referrals.reuse": EDITORS,
+    "referrals.documents_zip": CASE_WORKERS,
     "referrals.packet": CASE_WORKERS,
     "referrals.verify": PUBLIC,
     "referrals.loans": EVERYONE,

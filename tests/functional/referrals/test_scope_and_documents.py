@@ -167,7 +167,7 @@ def test_oversize_file_is_refused_with_the_limit(app, client, draft):
     rid, person = draft
     app.config["MAX_UPLOAD_BYTES"] = 1024
     page = _upload(client, rid, person, PNG + b"\x00" * 2048).get_data(as_text=True)
-    assert "Berkas: ukuran maksimal 1 KB." in page
+    assert "Berkas 1 (ktp.jpg): ukuran maksimal 1 KB." in page
 
 
 def test_removal_is_soft_and_audited(app, client, draft):
