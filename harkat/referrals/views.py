@@ -31,7 +31,7 @@ from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
-from harkat.forms import apply_errors, record_id, save_form, version_of
+from harkat.forms import apply_errors, choices, record_id, save_form, version_of
 from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
 from harkat.referrals import packet as packets
 from harkat.referrals import services
@@ -64,6 +64,9 @@ from harkat.referrals.models import (
     RejectionReason,
 )
 from harkat.referrals.transitions import (
+    CONFIRMED_ACTIONS,
+    CONSEQUENCES,
+    NEXT_STEPS,
     WAITING_FOR_BANK,
     Action,
     ReferralStatus,
@@ -198,8 +201,6 @@ def _candidates(people) -> list[tuple]:
 
 
 def _prepare_form(form: ReferralForm, applicant_type: ApplicantType, candidates) -> None:
-    from harkat.forms import choices
-
     form.scheme_id.choices = choices(_scheme_choices(applicant_type))
     form.bank_id.choices = choices(_bank_choices())
     form.take_overs.choices = choices(
@@ -386,6 +387,19 @@ def _gates_for(referral: Referral):
     return services.check_gates(db.session, referral), False
 
 
+def _action_form(referral: Referral) -> ActionForm:
+    """The action form with rejection reasons and the requested terms filled in."""
+    form = ActionForm()
+    form.reason_code.choices = choices(
+        [("", "Pilih alasan")] + [(r.code, r.label) for r in services.rejection_reasons(db.session)]
+    )
+    if not form.is_submitted():
+        form.approved_amount.data = referral.requested_amount
+        form.approved_tenor_months.data = referral.tenor_months
+        form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
+    return form
+
+
 @bp.get("/rujukan/<int:referral_id>")
 @roles(*EVERYONE)
 def detail(referral_id: int):
@@ -423,15 +437,7 @@ def detail(referral_id: int):
     except LoanInputError:
         simulation = None
     actions = [a for a in available_actions(referral.status, user.role) if a != Action.DISBURSE]
-    action_form = ActionForm()
-    from harkat.forms import choices
-
-    action_form.reason_code.choices = choices(
-        [("", "Pilih alasan")] + [(r.code, r.label) for r in services.rejection_reasons(db.session)]
-    )
-    action_form.approved_amount.data = referral.requested_amount
-    action_form.approved_tenor_months.data = referral.tenor_months
-    action_form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
+    action_form = _action_form(referral)
     document_form = DocumentForm()
     document_form.entrepreneur_id.choices = choices(
         (str(m.entrepreneur_id), m.entrepreneur.full_name) for m in referral.members
@@ -451,6 +457,7 @@ def detail(referral_id: int):
         simulation=simulation,
         actions=actions,
         can_disburse=Action.DISBURSE in available_actions(referral.status, user.role),
+        confirmed_actions=CONFIRMED_ACTIONS,
         action_form=action_form,
         document_form=document_form,
         remove_form=RemoveDocumentForm(),
@@ -477,6 +484,36 @@ def detail(referral_id: int):
             DocumentKind.NIB_SKU,
             DocumentKind.BUSINESS_PHOTO,
         ),
+    )
+
+
+@bp.get("/rujukan/<int:referral_id>/aksi/<action>")
+@roles(*CASE_WORKERS)
+def confirm(referral_id: int, action: str):
+    """Ask before an action that cannot be undone: say what will happen, then post it."""
+    referral = _referral_or_404(referral_id)
+    try:
+        chosen = Action(action)
+    except ValueError:
+        abort(404)
+    if chosen not in CONFIRMED_ACTIONS:
+        abort(404)
+    if chosen not in available_actions(referral.status, current_actor().role):
+        flash(
+            f"“{chosen.label}” tidak dapat dilakukan pada rujukan berstatus "
+            f"{referral.status.label}.",
+            "warning",
+        )
+        return _back(referral, "aksi")
+    gates, _ = _gates_for(referral)
+    return render_template(
+        "referrals/confirm.html",
+        r=referral,
+        action=chosen,
+        Action=Action,
+        consequences=CONSEQUENCES[chosen],
+        form=_action_form(referral),
+        failed_gates=[g for g in gates if not g.ok] if chosen == Action.SUBMIT else [],
     )
 
 
@@ -515,6 +552,11 @@ def act(referral_id: int):
     except StopValidation as error:
         db.session.rollback()
         _flash_problems(error)
+        if action in CONFIRMED_ACTIONS:
+            # Back to the confirmation page, where the refused fields are.
+            return redirect(
+                url_for("referrals.confirm", referral_id=referral.id, action=action.value)
+            )
         return _back(referral, "aksi")
     except StaleObjectError as error:
         db.session.rollback()
@@ -528,7 +570,11 @@ def act(referral_id: int):
             "warning",
         )
         return _back(referral)
-    flash(f"{action.label}: rujukan {referral.number} kini berstatus {status.label}.", "success")
+    flash(
+        f"{action.label}: rujukan {referral.number} kini berstatus {status.label}. "
+        f"{NEXT_STEPS.get(status, '')}".strip(),
+        "success",
+    )
     return _back(referral)
 
 
@@ -634,7 +680,11 @@ def disburse(referral_id: int):
                 else "Rujukan ini baru saja diproses pengguna lain; muat ulang halaman."
             )
         else:
-            flash(f"Pencairan rujukan {referral.number} dicatat.", "success")
+            flash(
+                f"Pencairan rujukan {referral.number} dicatat; setiap peminjam kini punya "
+                f"pinjaman. {NEXT_STEPS[ReferralStatus.DISBURSED]}",
+                "success",
+            )
             return _back(referral)
     return render_template(
         "referrals/disburse.html",

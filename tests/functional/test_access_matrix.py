@@ -100,6 +100,7 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "referrals.create": EDITORS,
     "referrals.edit": EDITORS,
     "referrals.act": CASE_WORKERS,
+    "referrals.confirm": CASE_WORKERS,
     "referrals.disburse": BANK,
     "referrals.message": CASE_WORKERS,
     "referrals.exempt": ADMIN,
