@@ -59,6 +59,9 @@ def test_submit_button_leads_to_a_confirmation_page_that_changes_nothing(app, cl
     assert _status(app, rid) == ReferralStatus.SUBMITTED
     assert "kini berstatus Diajukan" in done
     assert "Berikutnya: bank menelaah rujukan" in done
+    # Its age reads as people say it, not "0 hari lalu".
+    assert "· hari ini · tindakan terakhir hari ini" in done
+    assert "0 hari lalu" not in done
 
 
 def test_approval_is_confirmed_with_its_terms_and_says_what_comes_next(app, client, auth, case):
