@@ -32,8 +32,17 @@ from harkat.screening.engine import (
     Frequency,
     Household,
     LenderType,
+    Outcome,
 )
 from harkat.screening.forms import ScreeningForm, TakeOverOverrideForm
+
+#: What comes after a screening of each outcome, said in the success message.
+NEXT_AFTER = {
+    Outcome.HIJAU: "Berikutnya: buat rujukan ke bank dari halaman pelaku usaha.",
+    Outcome.KUNING: "Berikutnya: buat rujukan dengan rencana pengambilalihan utang yang diusulkan.",
+    Outcome.MERAH: "Berikutnya: konseling dan penyelesaian utang (unduh lembar konseling), "
+    "lalu skrining ulang.",
+}
 
 bp = Blueprint("screening", __name__)
 
@@ -157,7 +166,10 @@ def create(entrepreneur_id: int):
             _show_errors(form, error, kept)
         else:
             db.session.commit()
-            flash(f"Skrining disimpan: {screening.outcome.label}.", "success")
+            flash(
+                f"Skrining disimpan: {screening.outcome.label}. {NEXT_AFTER[screening.outcome]}",
+                "success",
+            )
             return redirect(url_for("screening.show", screening_id=screening.id))
     return render_template("screening/form.html", form=form, e=entrepreneur)
 

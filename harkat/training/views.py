@@ -323,7 +323,7 @@ def enrol(cohort_id: int):
     else:
         rows = _act(
             lambda: services.enrol(db.session, cohort, ids, current_actor()),
-            "Pendaftaran disimpan.",
+            "Pendaftaran disimpan. Berikutnya: mulai angkatan lalu catat presensi setiap sesi.",
         )
         if rows:
             waiting = sum(1 for r in rows if r.status == EnrolmentStatus.WAITLISTED)
@@ -375,7 +375,8 @@ def start(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     if Form().validate_on_submit():
         _act(
-            lambda: services.start_cohort(db.session, cohort, current_actor()), "Angkatan dimulai."
+            lambda: services.start_cohort(db.session, cohort, current_actor()),
+            "Angkatan dimulai. Berikutnya: catat presensi di setiap sesi.",
         )
     return redirect(url_for("training.cohort", cohort_id=cohort.id))
 
@@ -512,7 +513,11 @@ def scores(cohort_id: int):
             errors = [reason for reasons in error.reasons.values() for reason in reasons]
         else:
             db.session.commit()
-            flash("Nilai pre-test dan post-test disimpan.", "success")
+            flash(
+                "Nilai pre-test dan post-test disimpan. Berikutnya: bila semua sesi selesai, "
+                "tutup angkatan untuk menghitung hasil.",
+                "success",
+            )
             return redirect(url_for("training.cohort", cohort_id=cohort.id) + "#peserta")
     return render_template(
         "training/scores.html", cohort=cohort, seated=seated, form=form, errors=errors
