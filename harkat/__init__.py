@@ -114,6 +114,7 @@ def register_models() -> None:
     import harkat.audit.models
     import harkat.audit.services
     import harkat.auth.models
+    import harkat.inbox.models
     import harkat.incubation.models
     import harkat.reference.models
     import harkat.referrals.models

@@ -132,6 +132,8 @@ class ReferralMember(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     amount: Mapped[int] = mapped_column(sa.BigInteger)
     purpose: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: The screening the line was drafted on; a newer one may change take-overs and the DSR.
+    screening_id: Mapped[int | None] = mapped_column(sa.ForeignKey("screenings.id"))
 
     referral: Mapped[Referral] = relationship(back_populates="members")
     entrepreneur: Mapped[Entrepreneur] = relationship()
@@ -233,7 +235,11 @@ class ReferralTransition(db.Model):
     """One step of a referral's history: who moved it from where to where, when, and why."""
 
     __tablename__ = "referral_transitions"
-    __table_args__ = (sa.Index("ix_referral_transitions_referral", "referral_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_referral_transitions_referral", "referral_id", "at"),
+        # The facilitator's inbox: the newest decisions and info requests.
+        sa.Index("ix_referral_transitions_to_status", "to_status", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referrals.id"))
@@ -333,6 +339,8 @@ class LoanReport(db.Model):
         sa.UniqueConstraint("loan_id", "period"),
         sa.CheckConstraint("collectability BETWEEN 1 AND 5", name="collectability_range"),
         sa.CheckConstraint("outstanding >= 0", name="outstanding_not_negative"),
+        # The facilitator's inbox: the newest reports of loans in trouble.
+        sa.Index("ix_loan_reports_collectability", "collectability", "reported_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

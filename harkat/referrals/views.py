@@ -35,6 +35,7 @@ from harkat.forms import apply_errors, choices, record_id, save_form, version_of
 from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
 from harkat.referrals import packet as packets
 from harkat.referrals import services
+from harkat.referrals.drift import ScreeningSummary, screening_drift
 from harkat.referrals.forms import (
     ActionForm,
     CalculatorForm,
@@ -400,6 +401,41 @@ def _action_form(referral: Referral) -> ActionForm:
     return form
 
 
+def _summary(screening) -> ScreeningSummary | None:
+    if screening is None:
+        return None
+    return ScreeningSummary(
+        id=screening.id,
+        screened_on=screening.screened_on,
+        outcome_label=screening.outcome.value.upper(),
+        dsr=screening.dsr,
+        proposed_take_overs=tuple(d.lender_name for d in screening.debts if d.taken_over),
+    )
+
+
+def _screening_drift(referral: Referral) -> list[str]:
+    """Say, per borrower, when a newer screening changes the draft's take-overs or DSR."""
+    from harkat.screening.models import Screening
+    from harkat.screening.services import latest_valid
+
+    lines: list[str] = []
+    for member in referral.members:
+        mine = [t for t in referral.take_overs if t.entrepreneur_id == member.entrepreneur_id]
+        drafted_id = member.screening_id or next((t.debt.screening_id for t in mine), None)
+        if drafted_id is None:
+            continue
+        latest = latest_valid(db.session, member.entrepreneur_id)
+        if latest is None or latest.id == drafted_id:
+            continue
+        lines += screening_drift(
+            member.entrepreneur.full_name,
+            _summary(db.session.get(Screening, drafted_id)),
+            _summary(latest),
+            tuple(t.debt.lender_name for t in mine if t.debt.screening_id != latest.id),
+        )
+    return lines
+
+
 @bp.get("/rujukan/<int:referral_id>")
 @roles(*EVERYONE)
 def detail(referral_id: int):
@@ -458,6 +494,10 @@ def detail(referral_id: int):
         actions=actions,
         can_disburse=Action.DISBURSE in available_actions(referral.status, user.role),
         confirmed_actions=CONFIRMED_ACTIONS,
+        screening_drift=_screening_drift(referral)
+        if user.role in EDITORS
+        and referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO)
+        else [],
         action_form=action_form,
         document_form=document_form,
         remove_form=RemoveDocumentForm(),

@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -113,12 +114,52 @@ def _show_errors(form: ScreeningForm, error: StopValidation, kept_rows: list[int
             form.form_errors.extend(reasons)
 
 
+def _prefill(previous) -> dict:
+    """The last screening's household figures and debts, so a re-screening types only changes.
+
+    The SLIK check and its file are not copied: a new screening needs a fresh check.
+    """
+    debts = [
+        {
+            "lender_name": d.lender_name,
+            "lender_type": d.lender_type.value,
+            "principal": d.principal,
+            "outstanding": d.outstanding,
+            "instalment": d.instalment,
+            "frequency": d.frequency.value,
+            "instalments_total": d.instalments_total,
+            "instalments_paid": d.instalments_paid,
+            "days_past_due": d.days_past_due,
+            "collectability": str(d.collectability) if d.collectability else "",
+            "licence_override": ("licensed" if d.is_licensed else "illegal")
+            if d.licence_source == "manual"
+            else "",
+            "amount_repaid": d.amount_repaid,
+            "intimidation": d.intimidation,
+            "settled_bad_debt_months_ago": d.settled_bad_debt_months_ago,
+        }
+        for d in sorted(previous.debts, key=lambda d: d.position)
+    ]
+    return {
+        "household_income": previous.household_income,
+        "business_income": previous.business_income,
+        "household_expenses": previous.household_expenses,
+        "proposed_instalment": previous.proposed_instalment,
+        # One empty row after the copied ones, for a new debt.
+        "debts": [*debts, {}],
+    }
+
+
 @bp.route("/pelaku-usaha/<int:entrepreneur_id>/skrining/baru", methods=["GET", "POST"])
 @roles(*EDITORS)
 def create(entrepreneur_id: int):
     """The screening form: the household's money, any number of debts, the SLIK check."""
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
-    form = ScreeningForm()
+    previous = None
+    if request.method == "GET":
+        earlier = services.history(db.session, entrepreneur.id)
+        previous = earlier[-1] if earlier else None
+    form = ScreeningForm(data=_prefill(previous)) if previous else ScreeningForm()
     if form.is_submitted() and form.add_row.data:
         form.debts.append_entry()
     elif form.validate_on_submit():
@@ -171,7 +212,7 @@ def create(entrepreneur_id: int):
                 "success",
             )
             return redirect(url_for("screening.show", screening_id=screening.id))
-    return render_template("screening/form.html", form=form, e=entrepreneur)
+    return render_template("screening/form.html", form=form, e=entrepreneur, previous=previous)
 
 
 @bp.get("/skrining/<int:screening_id>")
