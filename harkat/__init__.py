@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     from harkat.admin.views import bp as admin_bp
     from harkat.audit.views import bp as audit_bp
     from harkat.auth.views import bp as auth_bp
+    from harkat.inbox.views import bp as inbox_bp
     from harkat.incubation.views import bp as incubation_bp
     from harkat.main.views import bp as main_bp
     from harkat.referrals.views import bp as referrals_bp
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(screening_bp)
     app.register_blueprint(lenders_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(inbox_bp)
     app.register_blueprint(reports_bp)
 
     from harkat.api.core import API_PREFIX, api

@@ -32,6 +32,7 @@ from harkat.downloads import send_attachment
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors, choices, record_id, save_form, version_of
+from harkat.inbox import services as inbox
 from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
 from harkat.referrals import packet as packets
 from harkat.referrals import services
@@ -401,6 +402,17 @@ def _action_form(referral: Referral) -> ActionForm:
     return form
 
 
+def _request_form(gates) -> ExemptionForm | None:
+    """The facilitator's "ask the admin" form, offering only waivable gates that fail now."""
+    failing = [g.gate for g in gates if not g.ok and g.exemptable]
+    if not failing:
+        return None
+    form = ExemptionForm(formdata=None)
+    form.gate.choices = choices((g.value, g.label) for g in failing)
+    form.reason.label.text = "Alasan meminta pengecualian"
+    return form
+
+
 def _summary(screening) -> ScreeningSummary | None:
     if screening is None:
         return None
@@ -502,6 +514,9 @@ def detail(referral_id: int):
         document_form=document_form,
         remove_form=RemoveDocumentForm(),
         exemption_form=ExemptionForm(),
+        request_form=_request_form(gates) if user.role == Role.FACILITATOR else None,
+        exemption_requests=inbox.requests_of(db.session, referral),
+        gate_labels={g.value: g.label for g in Gate},
         message_form=MessageForm(),
         documents=services.active_documents(db.session, referral),
         removed=services.removed_documents(db.session, referral),
