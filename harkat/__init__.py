@@ -65,6 +65,11 @@ def configure(app: Flask, test_config: dict | None) -> None:
         "pool_pre_ping": True,
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
+    if not app.config["PUBLIC_BASE_URL"] and not app.testing:
+        app.logger.warning(
+            "HARKAT_PUBLIC_BASE_URL belum diatur: kode QR dan tautan yang dibagikan lewat "
+            "WhatsApp memakai http://localhost:5000, yang tidak dapat dibuka orang lain."
+        )
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -19,6 +19,7 @@ from harkat.core.dates import (
 from harkat.core.money import format_decimal, format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
+from harkat.links import public_url, tel_href, wa_href
 
 
 def format_number(value: int | None) -> str:
@@ -56,6 +57,9 @@ def init_templating(app: Flask) -> None:
         Role=Role,
         AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS,
         today=lambda: datetime.now(JAKARTA).date(),
+        public_url=public_url,
+        tel_href=tel_href,
+        wa_href=wa_href,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

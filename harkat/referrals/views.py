@@ -33,6 +33,7 @@ from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors, choices, record_id, save_form, version_of
 from harkat.inbox import services as inbox
+from harkat.links import public_url
 from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
 from harkat.referrals import packet as packets
 from harkat.referrals import services
@@ -75,6 +76,7 @@ from harkat.referrals.transitions import (
     available_actions,
 )
 from harkat.registration import services as registration
+from harkat.registration.domain import ConsentPurpose
 from harkat.screening.engine import format_rate_percent, format_ratio_percent
 
 bp = Blueprint("referrals", __name__)
@@ -159,11 +161,8 @@ def _back(referral: Referral, anchor: str = ""):
 
 
 def verify_url(token: str) -> str:
-    """The address the packet's QR code carries, on the public host when one is set."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for("referrals.verify", token=token)
-    return url_for("referrals.verify", token=token, _external=True)
+    """The address the packet's QR code carries, on the configured public host."""
+    return public_url("referrals.verify", token=token)
 
 
 def _scheme_choices(applicant_type: ApplicantType) -> list[tuple[str, str]]:
@@ -517,6 +516,14 @@ def detail(referral_id: int):
         request_form=_request_form(gates) if user.role == Role.FACILITATOR else None,
         exemption_requests=inbox.requests_of(db.session, referral),
         gate_labels={g.value: g.label for g in Gate},
+        status_share=[
+            (m.entrepreneur.full_name.split()[0], m.entrepreneur.phone)
+            for m in referral.members
+            if m.entrepreneur.phone
+            and registration.has_consent(m.entrepreneur, ConsentPurpose.WHATSAPP)
+        ]
+        if user.role in EDITORS
+        else [],
         message_form=MessageForm(),
         documents=services.active_documents(db.session, referral),
         removed=services.removed_documents(db.session, referral),

@@ -340,6 +340,7 @@ def detail(entrepreneur_id: int):
         show_full_nik=user.role in EDITORS,
         can_edit=services.can_edit(user),
         next_step=journey_step(entrepreneur) if services.can_edit(user) else (None, None),
+        wa_consent=services.has_consent(entrepreneur, ConsentPurpose.WHATSAPP),
     )
 
 

@@ -26,6 +26,7 @@ from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors
 from harkat.registration import services as registration
+from harkat.registration.domain import ConsentPurpose
 from harkat.screening import documents, services
 from harkat.screening.engine import (
     ILLEGAL_PAYOFF_GUIDANCE,
@@ -235,6 +236,7 @@ def _show(screening, override_form=None, override_debt_id=None, status=200):
             steps=steps,
             history=services.history(db.session, screening.entrepreneur_id),
             can_edit=registration.can_edit(current_actor()),
+            wa_consent=registration.has_consent(screening.entrepreneur, ConsentPurpose.WHATSAPP),
             can_override=current_actor().role == Role.ADMIN,
             override_forms={
                 d.id: override_form
