@@ -16,7 +16,13 @@ from harkat.errors import StopValidation
 from harkat.inbox.models import ExemptionRequest, InboxDoneMark, ItemKind, RequestStatus
 from harkat.referrals import services as referrals
 from harkat.referrals.gates import EXEMPTABLE, Gate
-from harkat.referrals.models import Loan, LoanReport, Referral, ReferralTransition
+from harkat.referrals.models import (
+    INBOX_NEWS_WHERE,
+    Loan,
+    LoanReport,
+    Referral,
+    ReferralTransition,
+)
 from harkat.referrals.transitions import ReferralStatus
 from harkat.registration.models import Entrepreneur
 from harkat.registration.services import NotFound
@@ -93,10 +99,11 @@ def facilitator_items(
         .join(Referral, Referral.id == ReferralTransition.referral_id)
         .outerjoin(InboxDoneMark, _done_join(user, ItemKind.TRANSITION, ReferralTransition.id))
         .where(
-            ReferralTransition.to_status.in_(NEWS_STATES),
+            # Written as the partial index's own predicate, so the planner matches it.
+            sa.text(f"referral_transitions.{INBOX_NEWS_WHERE}"),
             Referral.kecamatan_code.in_(codes),
         )
-        .order_by(ReferralTransition.at.desc(), ReferralTransition.id.desc())
+        .order_by(ReferralTransition.at.desc())
         .limit(limit)
     )
     trouble = (
@@ -116,7 +123,7 @@ def facilitator_items(
         .join(Entrepreneur, Entrepreneur.id == Loan.entrepreneur_id)
         .outerjoin(InboxDoneMark, _done_join(user, ItemKind.LOAN_REPORT, LoanReport.id))
         .where(LoanReport.collectability >= TROUBLE_FROM, Loan.kecamatan_code.in_(codes))
-        .order_by(LoanReport.reported_at.desc(), LoanReport.id.desc())
+        .order_by(LoanReport.reported_at.desc())
         .limit(limit)
     )
     if not show_done:

@@ -131,17 +131,27 @@ def upgrade():
             ["id"],
         )
     _foreign_keys_on(was_on)
+    news = "to_status IN ('needs_info', 'approved', 'rejected', 'disbursed')"
     op.create_index(
-        "ix_referral_transitions_to_status", "referral_transitions", ["to_status", "at"]
+        "ix_referral_transitions_news",
+        "referral_transitions",
+        ["at"],
+        postgresql_where=sa.text(news),
+        sqlite_where=sa.text(news),
     )
+    troubled = "collectability >= 2"
     op.create_index(
-        "ix_loan_reports_collectability", "loan_reports", ["collectability", "reported_at"]
+        "ix_loan_reports_troubled",
+        "loan_reports",
+        ["reported_at"],
+        postgresql_where=sa.text(troubled),
+        sqlite_where=sa.text(troubled),
     )
 
 
 def downgrade():
-    op.drop_index("ix_loan_reports_collectability", table_name="loan_reports")
-    op.drop_index("ix_referral_transitions_to_status", table_name="referral_transitions")
+    op.drop_index("ix_loan_reports_troubled", table_name="loan_reports")
+    op.drop_index("ix_referral_transitions_news", table_name="referral_transitions")
     was_on = _foreign_keys_off()
     with op.batch_alter_table("referral_members") as batch:
         batch.drop_constraint(
