@@ -359,7 +359,10 @@ def edit(referral_id: int):
             ),
         )
         if saved:
-            flash("Rujukan diperbarui.", "success")
+            flash(
+                "Rujukan diperbarui. Berikutnya: periksa daftar periksa, lalu ajukan ke bank.",
+                "success",
+            )
             return _back(referral)
     return render_template(
         "referrals/form.html",
