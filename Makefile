@@ -16,6 +16,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
+	@if [ -z "$$HARKAT_PUBLIC_BASE_URL" ] && ! grep -qs '^PUBLIC_BASE_URL' instance/config.py; then \
+		echo "PERINGATAN: HARKAT_PUBLIC_BASE_URL belum diatur; kode QR dan tautan WhatsApp akan memakai http://localhost:5000."; \
+		echo "            Contoh: HARKAT_PUBLIC_BASE_URL=https://harkat.jambikota.go.id make run"; \
+	fi
 	$(FLASK) db upgrade
 	$(FLASK) seed reference
 	$(FLASK) users demo

@@ -66,6 +66,11 @@ def configure(app: Flask, test_config: dict | None) -> None:
         "pool_pre_ping": True,
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
+    if not app.config["PUBLIC_BASE_URL"] and not app.testing:
+        app.logger.warning(
+            "HARKAT_PUBLIC_BASE_URL belum diatur: kode QR dan tautan yang dibagikan lewat "
+            "WhatsApp memakai http://localhost:5000, yang tidak dapat dibuka orang lain."
+        )
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -122,6 +127,7 @@ def register_models() -> None:
     import harkat.audit.services
     import harkat.auth.models
     import harkat.idempotency
+    import harkat.inbox.models
     import harkat.incubation.models
     import harkat.reference.models
     import harkat.referrals.models
@@ -137,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from harkat.admin.views import bp as admin_bp
     from harkat.audit.views import bp as audit_bp
     from harkat.auth.views import bp as auth_bp
+    from harkat.inbox.views import bp as inbox_bp
     from harkat.incubation.views import bp as incubation_bp
     from harkat.main.views import bp as main_bp
     from harkat.offline.views import bp as offline_bp
@@ -163,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(screening_bp)
     app.register_blueprint(lenders_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(inbox_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(offline_bp)
 

@@ -69,8 +69,9 @@ REPORT_FUNNEL_CACHE_MINUTES = 15
 #: Who signs BALIKAT certificates: set the name of the head of office in instance/config.py.
 CERTIFICATE_SIGNATORY_NAME = "Kepala Dinas Koperasi dan UMKM"
 CERTIFICATE_SIGNATORY_TITLE = "Kepala Dinas Koperasi dan Usaha Mikro, Kecil dan Menengah Kota Jambi"
-#: Public address of this installation, used in QR codes on certificates (e.g.
-#: ``https://harkat.jambikota.go.id``). Empty: the address of the request that printed it.
+#: Public address of this installation (``HARKAT_PUBLIC_BASE_URL``), used in QR codes and in
+#: links shared by WhatsApp, e.g. ``https://harkat.jambikota.go.id``. Never taken from the
+#: request's host. Empty: ``http://localhost:5000`` (development only; the app warns).
 PUBLIC_BASE_URL = ""
 
 #: Requests one API token may make per minute (counted in the database, across workers).

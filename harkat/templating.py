@@ -8,10 +8,18 @@ from flask import Flask
 
 from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
 from harkat.auth.models import Role
-from harkat.core.dates import JAKARTA, format_date, format_datetime, format_month
+from harkat.core.dates import (
+    JAKARTA,
+    days_ago,
+    format_date,
+    format_datetime,
+    format_month,
+    relative_day,
+)
 from harkat.core.money import format_decimal, format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
+from harkat.links import public_url, tel_href, wa_href
 
 
 def format_number(value: int | None) -> str:
@@ -35,6 +43,8 @@ def init_templating(app: Flask) -> None:
         number=format_number,
         date_id=format_date,
         datetime_id=format_datetime,
+        days_ago=days_ago,
+        relative_day=lambda day: relative_day(day, datetime.now(JAKARTA).date()),
         month_id=format_month,
         mask_nik=mask_nik,
         format_nik=format_nik,
@@ -47,6 +57,9 @@ def init_templating(app: Flask) -> None:
         Role=Role,
         AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS,
         today=lambda: datetime.now(JAKARTA).date(),
+        public_url=public_url,
+        tel_href=tel_href,
+        wa_href=wa_href,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

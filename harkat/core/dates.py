@@ -74,3 +74,28 @@ def format_month(value: date | str | None) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(f"{value[:7]}-01")
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def days_ago(days: int | None) -> str:
+    """Say how long ago a number of whole local days was: ``hari ini``, ``kemarin``,
+    ``3 hari lalu`` (and ahead: ``besok``, ``3 hari lagi``), never ``0 hari lalu``."""
+    if days is None:
+        return "—"
+    if days == 0:
+        return "hari ini"
+    if days == 1:
+        return "kemarin"
+    if days == -1:
+        return "besok"
+    if days < 0:
+        return f"{-days} hari lagi"
+    return f"{days} hari lalu"
+
+
+def relative_day(day: date | datetime | None, today: date) -> str:
+    """Say when ``day`` was relative to ``today`` (a datetime counts by its local date)."""
+    if day is None:
+        return "—"
+    if isinstance(day, datetime):
+        day = to_local(day).date()
+    return days_ago((today - day).days)

@@ -21,6 +21,9 @@ from harkat.screening.models import ScreeningDebt
 
 JSON = sa.JSON().with_variant(JSONB, "postgresql")
 
+#: Transitions a facilitator hears about in the inbox (see harkat.inbox.services.NEWS_STATES).
+INBOX_NEWS_WHERE = "to_status IN ('needs_info', 'approved', 'rejected', 'disbursed')"
+
 
 class LoanPurpose(LabelledEnum):
     WORKING_CAPITAL = "modal_kerja", "Modal kerja"
@@ -132,6 +135,8 @@ class ReferralMember(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     amount: Mapped[int] = mapped_column(sa.BigInteger)
     purpose: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: The screening the line was drafted on; a newer one may change take-overs and the DSR.
+    screening_id: Mapped[int | None] = mapped_column(sa.ForeignKey("screenings.id"))
 
     referral: Mapped[Referral] = relationship(back_populates="members")
     entrepreneur: Mapped[Entrepreneur] = relationship()
@@ -233,7 +238,16 @@ class ReferralTransition(db.Model):
     """One step of a referral's history: who moved it from where to where, when, and why."""
 
     __tablename__ = "referral_transitions"
-    __table_args__ = (sa.Index("ix_referral_transitions_referral", "referral_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_referral_transitions_referral", "referral_id", "at"),
+        # The facilitator's inbox walks the newest bank news backwards; only those rows.
+        sa.Index(
+            "ix_referral_transitions_news",
+            "at",
+            postgresql_where=sa.text(INBOX_NEWS_WHERE),
+            sqlite_where=sa.text(INBOX_NEWS_WHERE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referrals.id"))
@@ -333,6 +347,13 @@ class LoanReport(db.Model):
         sa.UniqueConstraint("loan_id", "period"),
         sa.CheckConstraint("collectability BETWEEN 1 AND 5", name="collectability_range"),
         sa.CheckConstraint("outstanding >= 0", name="outstanding_not_negative"),
+        # The facilitator's inbox walks the newest reports of loans in trouble backwards.
+        sa.Index(
+            "ix_loan_reports_troubled",
+            "reported_at",
+            postgresql_where=sa.text("collectability >= 2"),
+            sqlite_where=sa.text("collectability >= 2"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -291,12 +291,16 @@ def _store(session: Session, referral: Referral, data: ReferralData, clean: dict
     for take_over in list(referral.take_overs):
         session.delete(take_over)
     session.flush()
+    from harkat.screening.services import latest_valid
+
     referral.members = [
         ReferralMember(
             entrepreneur_id=line.entrepreneur_id,
             amount=line.amount,
             purpose=(line.purpose or "").strip()[:200],
             position=position,
+            # Remembered so the page can say when a newer screening changes the picture.
+            screening_id=getattr(latest_valid(session, line.entrepreneur_id), "id", None),
         )
         for position, line in enumerate(clean["lines"])
     ]

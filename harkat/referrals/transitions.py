@@ -53,6 +53,43 @@ ACTION_LABELS = {
 
 S = ReferralStatus
 
+#: Actions that cannot be undone: the page asks for confirmation before taking them.
+CONFIRMED_ACTIONS = (Action.SUBMIT, Action.APPROVE, Action.REJECT, Action.WITHDRAW)
+
+#: What taking an action will do and what cannot be undone, shown on its confirmation page.
+CONSEQUENCES: dict[Action, tuple[str, ...]] = {
+    Action.SUBMIT: (
+        "Rujukan dikirim ke bank dan daftar periksa dibekukan sebagaimana adanya sekarang.",
+        "Isi rujukan tidak dapat diubah lagi, kecuali bank meminta kelengkapan.",
+        "Anda masih dapat menarik rujukan selama bank belum memutuskan.",
+    ),
+    Action.APPROVE: (
+        "Rujukan disetujui dengan jumlah, tenor dan bunga yang Anda isi di bawah.",
+        "Keputusan ini tidak dapat dibatalkan; pendamping melihatnya di kotak masuk.",
+        "Langkah berikutnya adalah mencatat pencairan setelah dana cair.",
+    ),
+    Action.REJECT: (
+        "Rujukan ditolak dengan alasan yang Anda pilih; pendamping melihat alasannya.",
+        "Keputusan ini tidak dapat dibatalkan. Pendamping perlu membuat rujukan baru "
+        "setelah masalahnya diatasi.",
+    ),
+    Action.WITHDRAW: (
+        "Rujukan ditarik dan tidak dapat diajukan lagi.",
+        "Bila perlu, buat rujukan baru dari halaman pelaku usaha.",
+    ),
+}
+
+#: What happened and what comes next, flashed after a referral reaches each state.
+NEXT_STEPS: dict[ReferralStatus, str] = {
+    S.SUBMITTED: "Berikutnya: bank menelaah rujukan; jawabannya muncul di Kotak masuk Anda.",
+    S.IN_REVIEW: "Berikutnya: bank menyetujui, menolak atau meminta kelengkapan.",
+    S.NEEDS_INFO: "Berikutnya: pendamping melengkapi dan mengirim jawaban.",
+    S.APPROVED: "Berikutnya: catat pencairan setelah dana cair ke rekening peminjam.",
+    S.REJECTED: "Pendamping melihat alasan penolakan di halaman rujukan dan kotak masuknya.",
+    S.WITHDRAWN: "Bila perlu, buat rujukan baru dari halaman pelaku usaha.",
+    S.DISBURSED: "Berikutnya: laporkan kolektibilitas pinjaman setiap bulan.",
+}
+
 #: (state, action) → the state it leads to. Anything not listed is not a move.
 TRANSITIONS: dict[tuple[ReferralStatus, Action], ReferralStatus] = {
     (S.DRAFT, Action.SUBMIT): S.SUBMITTED,

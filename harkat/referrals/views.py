@@ -32,10 +32,13 @@ from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
 from harkat.errors import StaleObjectError, StopValidation
 from harkat.extensions import csrf, db
-from harkat.forms import apply_errors, record_id, save_form, version_of
+from harkat.forms import apply_errors, choices, record_id, save_form, version_of
+from harkat.inbox import services as inbox
+from harkat.links import public_url
 from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
 from harkat.referrals import packet as packets
 from harkat.referrals import services
+from harkat.referrals.drift import ScreeningSummary, screening_drift
 from harkat.referrals.forms import (
     MAX_UPLOAD_ROWS,
     ActionForm,
@@ -67,12 +70,16 @@ from harkat.referrals.models import (
     RejectionReason,
 )
 from harkat.referrals.transitions import (
+    CONFIRMED_ACTIONS,
+    CONSEQUENCES,
+    NEXT_STEPS,
     WAITING_FOR_BANK,
     Action,
     ReferralStatus,
     available_actions,
 )
 from harkat.registration import services as registration
+from harkat.registration.domain import ConsentPurpose
 from harkat.screening.engine import format_rate_percent, format_ratio_percent
 
 bp = Blueprint("referrals", __name__)
@@ -157,11 +164,8 @@ def _back(referral: Referral, anchor: str = ""):
 
 
 def verify_url(token: str) -> str:
-    """The address the packet's QR code carries, on the public host when one is set."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for("referrals.verify", token=token)
-    return url_for("referrals.verify", token=token, _external=True)
+    """The address the packet's QR code carries, on the configured public host."""
+    return public_url("referrals.verify", token=token)
 
 
 def _scheme_choices(applicant_type: ApplicantType) -> list[tuple[str, str]]:
@@ -201,8 +205,6 @@ def _candidates(people) -> list[tuple]:
 
 
 def _prepare_form(form: ReferralForm, applicant_type: ApplicantType, candidates) -> None:
-    from harkat.forms import choices
-
     form.scheme_id.choices = choices(_scheme_choices(applicant_type))
     form.bank_id.choices = choices(_bank_choices())
     form.take_overs.choices = choices(
@@ -360,7 +362,10 @@ def edit(referral_id: int):
             ),
         )
         if saved:
-            flash("Rujukan diperbarui.", "success")
+            flash(
+                "Rujukan diperbarui. Berikutnya: periksa daftar periksa, lalu ajukan ke bank.",
+                "success",
+            )
             return _back(referral)
     return render_template(
         "referrals/form.html",
@@ -422,6 +427,65 @@ def _documents_by_owner(referral: Referral, documents, missing) -> list[dict]:
     return [row for row in rows if row["documents"] or row["missing"]]
 
 
+def _action_form(referral: Referral) -> ActionForm:
+    """The action form with rejection reasons and the requested terms filled in."""
+    form = ActionForm()
+    form.reason_code.choices = choices(
+        [("", "Pilih alasan")] + [(r.code, r.label) for r in services.rejection_reasons(db.session)]
+    )
+    if not form.is_submitted():
+        form.approved_amount.data = referral.requested_amount
+        form.approved_tenor_months.data = referral.tenor_months
+        form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
+    return form
+
+
+def _request_form(gates) -> ExemptionForm | None:
+    """The facilitator's "ask the admin" form, offering only waivable gates that fail now."""
+    failing = [g.gate for g in gates if not g.ok and g.exemptable]
+    if not failing:
+        return None
+    form = ExemptionForm(formdata=None)
+    form.gate.choices = choices((g.value, g.label) for g in failing)
+    form.reason.label.text = "Alasan meminta pengecualian"
+    return form
+
+
+def _summary(screening) -> ScreeningSummary | None:
+    if screening is None:
+        return None
+    return ScreeningSummary(
+        id=screening.id,
+        screened_on=screening.screened_on,
+        outcome_label=screening.outcome.value.upper(),
+        dsr=screening.dsr,
+        proposed_take_overs=tuple(d.lender_name for d in screening.debts if d.taken_over),
+    )
+
+
+def _screening_drift(referral: Referral) -> list[str]:
+    """Say, per borrower, when a newer screening changes the draft's take-overs or DSR."""
+    from harkat.screening.models import Screening
+    from harkat.screening.services import latest_valid
+
+    lines: list[str] = []
+    for member in referral.members:
+        mine = [t for t in referral.take_overs if t.entrepreneur_id == member.entrepreneur_id]
+        drafted_id = member.screening_id or next((t.debt.screening_id for t in mine), None)
+        if drafted_id is None:
+            continue
+        latest = latest_valid(db.session, member.entrepreneur_id)
+        if latest is None or latest.id == drafted_id:
+            continue
+        lines += screening_drift(
+            member.entrepreneur.full_name,
+            _summary(db.session.get(Screening, drafted_id)),
+            _summary(latest),
+            tuple(t.debt.lender_name for t in mine if t.debt.screening_id != latest.id),
+        )
+    return lines
+
+
 @bp.get("/rujukan/<int:referral_id>")
 @roles(*EVERYONE)
 def detail(referral_id: int):
@@ -459,15 +523,7 @@ def detail(referral_id: int):
     except LoanInputError:
         simulation = None
     actions = [a for a in available_actions(referral.status, user.role) if a != Action.DISBURSE]
-    action_form = ActionForm()
-    from harkat.forms import choices
-
-    action_form.reason_code.choices = choices(
-        [("", "Pilih alasan")] + [(r.code, r.label) for r in services.rejection_reasons(db.session)]
-    )
-    action_form.approved_amount.data = referral.requested_amount
-    action_form.approved_tenor_months.data = referral.tenor_months
-    action_form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
+    action_form = _action_form(referral)
     can_prepare = services.can_prepare(user) and referral.status in (
         ReferralStatus.DRAFT,
         ReferralStatus.NEEDS_INFO,
@@ -501,6 +557,11 @@ def detail(referral_id: int):
         simulation=simulation,
         actions=actions,
         can_disburse=Action.DISBURSE in available_actions(referral.status, user.role),
+        confirmed_actions=CONFIRMED_ACTIONS,
+        screening_drift=_screening_drift(referral)
+        if user.role in EDITORS
+        and referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO)
+        else [],
         action_form=action_form,
         document_form=document_form,
         reuse_form=reuse_form,
@@ -508,6 +569,17 @@ def detail(referral_id: int):
         no_script_rows=NO_SCRIPT_ROWS,
         upload_limit=uploads.size_label(current_app.config["MAX_UPLOAD_BYTES"]),
         exemption_form=ExemptionForm(),
+        request_form=_request_form(gates) if user.role == Role.FACILITATOR else None,
+        exemption_requests=inbox.requests_of(db.session, referral),
+        gate_labels={g.value: g.label for g in Gate},
+        status_share=[
+            (m.entrepreneur.full_name.split()[0], m.entrepreneur.phone)
+            for m in referral.members
+            if m.entrepreneur.phone
+            and registration.has_consent(m.entrepreneur, ConsentPurpose.WHATSAPP)
+        ]
+        if user.role in EDITORS
+        else [],
         message_form=MessageForm(),
         documents=documents,
         documents_by_owner=_documents_by_owner(referral, documents, missing),
@@ -531,6 +603,36 @@ def detail(referral_id: int):
             DocumentKind.NIB_SKU,
             DocumentKind.BUSINESS_PHOTO,
         ),
+    )
+
+
+@bp.get("/rujukan/<int:referral_id>/aksi/<action>")
+@roles(*CASE_WORKERS)
+def confirm(referral_id: int, action: str):
+    """Ask before an action that cannot be undone: say what will happen, then post it."""
+    referral = _referral_or_404(referral_id)
+    try:
+        chosen = Action(action)
+    except ValueError:
+        abort(404)
+    if chosen not in CONFIRMED_ACTIONS:
+        abort(404)
+    if chosen not in available_actions(referral.status, current_actor().role):
+        flash(
+            f"“{chosen.label}” tidak dapat dilakukan pada rujukan berstatus "
+            f"{referral.status.label}.",
+            "warning",
+        )
+        return _back(referral, "aksi")
+    gates, _ = _gates_for(referral)
+    return render_template(
+        "referrals/confirm.html",
+        r=referral,
+        action=chosen,
+        Action=Action,
+        consequences=CONSEQUENCES[chosen],
+        form=_action_form(referral),
+        failed_gates=[g for g in gates if not g.ok] if chosen == Action.SUBMIT else [],
     )
 
 
@@ -569,6 +671,11 @@ def act(referral_id: int):
     except StopValidation as error:
         db.session.rollback()
         _flash_problems(error)
+        if action in CONFIRMED_ACTIONS:
+            # Back to the confirmation page, where the refused fields are.
+            return redirect(
+                url_for("referrals.confirm", referral_id=referral.id, action=action.value)
+            )
         return _back(referral, "aksi")
     except StaleObjectError as error:
         db.session.rollback()
@@ -582,7 +689,11 @@ def act(referral_id: int):
             "warning",
         )
         return _back(referral)
-    flash(f"{action.label}: rujukan {referral.number} kini berstatus {status.label}.", "success")
+    flash(
+        f"{action.label}: rujukan {referral.number} kini berstatus {status.label}. "
+        f"{NEXT_STEPS.get(status, '')}".strip(),
+        "success",
+    )
     return _back(referral)
 
 
@@ -688,7 +799,11 @@ def disburse(referral_id: int):
                 else "Rujukan ini baru saja diproses pengguna lain; muat ulang halaman."
             )
         else:
-            flash(f"Pencairan rujukan {referral.number} dicatat.", "success")
+            flash(
+                f"Pencairan rujukan {referral.number} dicatat; setiap peminjam kini punya "
+                f"pinjaman. {NEXT_STEPS[ReferralStatus.DISBURSED]}",
+                "success",
+            )
             return _back(referral)
     return render_template(
         "referrals/disburse.html",

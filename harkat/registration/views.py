@@ -62,6 +62,7 @@ from harkat.registration.forms import (
     SearchForm,
     kelurahan_choices,
 )
+from harkat.registration.journey import CaseState, NextStep, StepKind, next_step
 from harkat.registration.models import Business, Entrepreneur, Group, GroupMembership
 
 bp = Blueprint("registration", __name__)
@@ -242,6 +243,73 @@ def create():
     return render_template("registration/form.html", form=form, entrepreneur=None)
 
 
+def journey_step(entrepreneur: Entrepreneur) -> tuple[NextStep | None, str | None]:
+    """The case's next step and the link that takes it (None for a reader or nothing due)."""
+    from harkat.referrals.services import referrals_of
+    from harkat.referrals.transitions import OPEN_STATES, ReferralStatus
+    from harkat.screening.services import latest_valid
+    from harkat.training.domain import CohortStatus, EnrolmentStatus, TrainingResult
+    from harkat.training.services import enrolments_of
+
+    enrolments = enrolments_of(db.session, [entrepreneur.id])
+    referrals = referrals_of(db.session, entrepreneur.id)
+    open_referral = next((r for r in referrals if r.status in OPEN_STATES), None)
+    disbursed = [r for r in referrals if r.status == ReferralStatus.DISBURSED]
+    running = next(
+        (
+            e
+            for e in enrolments
+            if e.cohort.status != CohortStatus.CLOSED and e.status == EnrolmentStatus.ENROLLED
+        ),
+        None,
+    )
+    screening = latest_valid(db.session, entrepreneur.id)
+    consents = services.current_consents(entrepreneur)
+    step = next_step(
+        CaseState(
+            has_business=bool(entrepreneur.businesses),
+            consented_processing=bool(
+                consents[ConsentPurpose.PROCESSING]
+                and consents[ConsentPurpose.PROCESSING].is_granted
+            ),
+            consented_bank_sharing=bool(
+                consents[ConsentPurpose.BANK_SHARING]
+                and consents[ConsentPurpose.BANK_SHARING].is_granted
+            ),
+            has_graduated=any(e.result == TrainingResult.PASSED for e in enrolments),
+            open_cohort_id=running.cohort_id if running else None,
+            open_cohort_name=running.cohort.name if running else "",
+            valid_screening_outcome=screening.outcome.value if screening else None,
+            open_referral=(open_referral.id, open_referral.number, open_referral.status.label)
+            if open_referral
+            else None,
+            disbursed_referral=(disbursed[0].id, disbursed[0].number) if disbursed else None,
+            is_active=entrepreneur.status == EntrepreneurStatus.ACTIVE,
+        )
+    )
+    if step is None:
+        return None, None
+    links = {
+        StepKind.BUSINESS: url_for("registration.business", entrepreneur_id=entrepreneur.id),
+        StepKind.CONSENT: url_for("registration.consent", entrepreneur_id=entrepreneur.id),
+        StepKind.TRAINING: url_for("training.cohort", cohort_id=step.target_id or 0),
+        StepKind.ENROL: url_for("training.index"),
+        StepKind.SCREENING: url_for("screening.create", entrepreneur_id=entrepreneur.id),
+        StepKind.RESOLVE_DEBT: url_for("screening.create", entrepreneur_id=entrepreneur.id),
+        StepKind.REFERRAL: url_for("referrals.create", pelaku=entrepreneur.id),
+        StepKind.OPEN_REFERRAL: url_for("referrals.detail", referral_id=step.target_id or 0),
+        StepKind.LOAN: url_for("referrals.detail", referral_id=step.target_id or 0),
+    }
+    return step, links[step.kind]
+
+
+def _flash_next_step(entrepreneur: Entrepreneur) -> None:
+    """After a change on the case, say what comes next."""
+    step, _ = journey_step(entrepreneur)
+    if step is not None:
+        flash(f"Berikutnya: {step.title[0].lower()}{step.title[1:]}.", "info")
+
+
 @bp.get("/pelaku-usaha/<int:entrepreneur_id>")
 @roles(*READERS)
 def detail(entrepreneur_id: int):
@@ -273,6 +341,8 @@ def detail(entrepreneur_id: int):
         events=services.timeline(db.session, entrepreneur.id),
         show_full_nik=user.role in EDITORS,
         can_edit=services.can_edit(user),
+        next_step=journey_step(entrepreneur) if services.can_edit(user) else (None, None),
+        wa_consent=services.has_consent(entrepreneur, ConsentPurpose.WHATSAPP),
     )
 
 
@@ -535,6 +605,7 @@ def business(entrepreneur_id: int, business_id: int | None):
         )
         if saved:
             flash("Data usaha disimpan.", "success")
+            _flash_next_step(entrepreneur)
             return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
     return render_template(
         "registration/business_form.html", form=form, e=entrepreneur, business=record
@@ -561,6 +632,7 @@ def consent(entrepreneur_id: int):
             "Persetujuan dicatat." if rows else "Tidak ada perubahan persetujuan.",
             "success" if rows else "info",
         )
+        _flash_next_step(entrepreneur)
         return redirect(url_for("registration.detail", entrepreneur_id=entrepreneur.id))
     return render_template(
         "registration/consent.html",

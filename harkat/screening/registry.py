@@ -203,7 +203,7 @@ class RegistryState:
     @property
     def unknown_reason(self) -> str | None:
         """Why an unlisted lender's licence is unknown (None when the registry is current)."""
-        from harkat.core.dates import format_date
+        from harkat.core.dates import days_ago, format_date
 
         if self.is_empty:
             return (
@@ -213,7 +213,7 @@ class RegistryState:
         if self.is_stale:
             return (
                 "daftar pinjaman daring berizin OJK di HARKAT terakhir diperiksa "
-                f"{format_date(self.checked_on)} ({self.age_days} hari lalu, lebih dari "
+                f"{format_date(self.checked_on)} ({days_ago(self.age_days)}, lebih dari "
                 f"{self.max_age_days} hari), sehingga tidak dapat dipastikan pemberi pinjaman ini "
                 "tidak berizin"
             )

@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -26,6 +27,7 @@ from harkat.extensions import db
 from harkat.forms import apply_errors
 from harkat.idempotency import exactly_once
 from harkat.registration import services as registration
+from harkat.registration.domain import ConsentPurpose
 from harkat.screening import documents, services
 from harkat.screening.engine import (
     ILLEGAL_PAYOFF_GUIDANCE,
@@ -33,8 +35,17 @@ from harkat.screening.engine import (
     Frequency,
     Household,
     LenderType,
+    Outcome,
 )
 from harkat.screening.forms import ScreeningForm, TakeOverOverrideForm
+
+#: What comes after a screening of each outcome, said in the success message.
+NEXT_AFTER = {
+    Outcome.HIJAU: "Berikutnya: buat rujukan ke bank dari halaman pelaku usaha.",
+    Outcome.KUNING: "Berikutnya: buat rujukan dengan rencana pengambilalihan utang yang diusulkan.",
+    Outcome.MERAH: "Berikutnya: konseling dan penyelesaian utang (unduh lembar konseling), "
+    "lalu skrining ulang.",
+}
 
 bp = Blueprint("screening", __name__)
 
@@ -105,13 +116,53 @@ def _show_errors(form: ScreeningForm, error: StopValidation, kept_rows: list[int
             form.form_errors.extend(reasons)
 
 
+def _prefill(previous) -> dict:
+    """The last screening's household figures and debts, so a re-screening types only changes.
+
+    The SLIK check and its file are not copied: a new screening needs a fresh check.
+    """
+    debts = [
+        {
+            "lender_name": d.lender_name,
+            "lender_type": d.lender_type.value,
+            "principal": d.principal,
+            "outstanding": d.outstanding,
+            "instalment": d.instalment,
+            "frequency": d.frequency.value,
+            "instalments_total": d.instalments_total,
+            "instalments_paid": d.instalments_paid,
+            "days_past_due": d.days_past_due,
+            "collectability": str(d.collectability) if d.collectability else "",
+            "licence_override": ("licensed" if d.is_licensed else "illegal")
+            if d.licence_source == "manual"
+            else "",
+            "amount_repaid": d.amount_repaid,
+            "intimidation": d.intimidation,
+            "settled_bad_debt_months_ago": d.settled_bad_debt_months_ago,
+        }
+        for d in sorted(previous.debts, key=lambda d: d.position)
+    ]
+    return {
+        "household_income": previous.household_income,
+        "business_income": previous.business_income,
+        "household_expenses": previous.household_expenses,
+        "proposed_instalment": previous.proposed_instalment,
+        # One empty row after the copied ones, for a new debt.
+        "debts": [*debts, {}],
+    }
+
+
 @bp.route("/pelaku-usaha/<int:entrepreneur_id>/skrining/baru", methods=["GET", "POST"])
 @roles(*EDITORS)
 @exactly_once
 def create(entrepreneur_id: int):
     """The screening form: the household's money, any number of debts, the SLIK check."""
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
-    form = ScreeningForm()
+    previous = None
+    if request.method == "GET":
+        earlier = services.history(db.session, entrepreneur.id)
+        previous = earlier[-1] if earlier else None
+    form = ScreeningForm(data=_prefill(previous)) if previous else ScreeningForm()
     if form.is_submitted() and form.add_row.data:
         form.debts.append_entry()
     elif form.validate_on_submit():
@@ -159,9 +210,12 @@ def create(entrepreneur_id: int):
             _show_errors(form, error, kept)
         else:
             db.session.commit()
-            flash(f"Skrining disimpan: {screening.outcome.label}.", "success")
+            flash(
+                f"Skrining disimpan: {screening.outcome.label}. {NEXT_AFTER[screening.outcome]}",
+                "success",
+            )
             return redirect(url_for("screening.show", screening_id=screening.id))
-    return render_template("screening/form.html", form=form, e=entrepreneur)
+    return render_template("screening/form.html", form=form, e=entrepreneur, previous=previous)
 
 
 @bp.get("/skrining/<int:screening_id>")
@@ -184,6 +238,7 @@ def _show(screening, override_form=None, override_debt_id=None, status=200):
             steps=steps,
             history=services.history(db.session, screening.entrepreneur_id),
             can_edit=registration.can_edit(current_actor()),
+            wa_consent=registration.has_consent(screening.entrepreneur, ConsentPurpose.WHATSAPP),
             can_override=current_actor().role == Role.ADMIN,
             override_forms={
                 d.id: override_form

@@ -27,6 +27,7 @@ from harkat.downloads import send_attachment
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, record_id
+from harkat.links import public_url
 from harkat.reference.models import Course, Kecamatan
 from harkat.registration import services as registration
 from harkat.training import certificates, reports
@@ -61,11 +62,8 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
 
 
 def verify_url(token: str) -> str:
-    """The address a certificate's QR code carries, on the public host when one is set."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for("certificates.verify", token=token)
-    return url_for("certificates.verify", token=token, _external=True)
+    """The address a certificate's QR code carries, on the configured public host."""
+    return public_url("certificates.verify", token=token)
 
 
 # --------------------------------------------------------------------------- certificates

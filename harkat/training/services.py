@@ -508,6 +508,25 @@ def attendance_counts(session: Session, cohort: Cohort) -> dict[int, dict[Attend
 # --------------------------------------------------------------------------- closing
 
 
+def predicted_results(session: Session, cohort: Cohort) -> list[tuple[Enrolment, TrainingResult]]:
+    """What closing the cohort now would give each seated or withdrawn enrolee (nothing stored)."""
+    rule = completion_rule(session)
+    counts = attendance_counts(session, cohort)
+    rows = []
+    for enrolment in cohort.enrolments:
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            continue
+        result, _ = decide(
+            rule,
+            withdrawn=enrolment.status == EnrolmentStatus.WITHDRAWN,
+            sessions=len(cohort.sessions),
+            present=counts.get(enrolment.id, {}).get(AttendanceStatus.PRESENT, 0),
+            post_test=enrolment.post_test,
+        )
+        rows.append((enrolment, result))
+    return rows
+
+
 def close_cohort(
     session: Session,
     cohort: Cohort,

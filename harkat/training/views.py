@@ -325,7 +325,7 @@ def enrol(cohort_id: int):
     else:
         rows = _act(
             lambda: services.enrol(db.session, cohort, ids, current_actor()),
-            "Pendaftaran disimpan.",
+            "Pendaftaran disimpan. Berikutnya: mulai angkatan lalu catat presensi setiap sesi.",
         )
         if rows:
             waiting = sum(1 for r in rows if r.status == EnrolmentStatus.WAITLISTED)
@@ -377,20 +377,41 @@ def start(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     if Form().validate_on_submit():
         _act(
-            lambda: services.start_cohort(db.session, cohort, current_actor()), "Angkatan dimulai."
+            lambda: services.start_cohort(db.session, cohort, current_actor()),
+            "Angkatan dimulai. Berikutnya: catat presensi di setiap sesi.",
         )
     return redirect(url_for("training.cohort", cohort_id=cohort.id))
 
 
-@bp.post("/angkatan/<int:cohort_id>/tutup")
+@bp.route("/angkatan/<int:cohort_id>/tutup", methods=["GET", "POST"])
 @roles(*EDITORS)
 def close(cohort_id: int):
-    """Close the cohort: every enrolee gets lulus / tidak lulus / mengundurkan diri with reasons."""
+    """Close the cohort: every enrolee gets lulus / tidak lulus / mengundurkan diri with reasons.
+
+    GET asks first: it shows what closing would give each person and what cannot be undone.
+    """
     cohort = _cohort_or_404(cohort_id)
+    if request.method == "GET":
+        if cohort.status == CohortStatus.CLOSED:
+            flash("Angkatan ini sudah ditutup.", "info")
+            return redirect(url_for("training.cohort", cohort_id=cohort.id) + "#hasil")
+        predicted = services.predicted_results(db.session, cohort)
+        tally = dict.fromkeys(TrainingResult, 0)
+        for _, result in predicted:
+            tally[result] += 1
+        return render_template(
+            "training/close.html",
+            cohort=cohort,
+            predicted=predicted,
+            tally=tally,
+            rule=services.completion_rule(db.session),
+            button_form=Form(formdata=None),
+        )
     if Form().validate_on_submit():
         tally = _act(
             lambda: services.close_cohort(db.session, cohort, current_actor(), _signatory()),
-            "Angkatan ditutup dan hasil setiap peserta dihitung.",
+            "Angkatan ditutup dan hasil setiap peserta dihitung. Berikutnya: lulusan dapat "
+            "dibina di inkubasi lalu diskrining utangnya; sertifikat dapat diunduh di bawah.",
         )
         if tally:
             flash(", ".join(f"{result.label}: {count}" for result, count in tally.items()), "info")
@@ -515,7 +536,11 @@ def scores(cohort_id: int):
             errors = [reason for reasons in error.reasons.values() for reason in reasons]
         else:
             db.session.commit()
-            flash("Nilai pre-test dan post-test disimpan.", "success")
+            flash(
+                "Nilai pre-test dan post-test disimpan. Berikutnya: bila semua sesi selesai, "
+                "tutup angkatan untuk menghitung hasil.",
+                "success",
+            )
             return redirect(url_for("training.cohort", cohort_id=cohort.id) + "#peserta")
     return render_template(
         "training/scores.html", cohort=cohort, seated=seated, form=form, errors=errors

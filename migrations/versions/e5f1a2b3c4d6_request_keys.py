@@ -1,7 +1,7 @@
 """request keys: a submission sent twice (double tap, retry, a phone's outbox) is stored once
 
 Revision ID: e5f1a2b3c4d6
-Revises: d7e3b5a90c41
+Revises: e15a9c3d2b71
 Create Date: 2026-12-02 07:30:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e5f1a2b3c4d6"
-down_revision = "d7e3b5a90c41"
+down_revision = "e15a9c3d2b71"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from harkat.reports import services as reports
 from tests.e2e.conftest import ADMIN_PASSWORD
-from tests.fixtures.referrals import png_bytes
+from tests.fixtures.referrals import PDF
 from tests.fixtures.registration import valid_nik
 
 PASSWORD = "Jambi-Bahagia-2026!"
@@ -129,7 +129,9 @@ def test_from_registration_to_disbursement_and_the_monthly_report(
     fac.fill("input[id^=post]", "82")
     fac.click("main form button[type=submit]")
     fac.goto(cohort_url)
-    fac.once("dialog", lambda dialog: dialog.accept())
+    fac.click("a[href$='/tutup']")
+    assert "Yang akan terjadi" in fac.content()
+    shot(fac, "phone-cohort-close-confirm")
     fac.click("form[action$='/tutup'] button[type=submit]")
     fac.wait_for_load_state()
     shot(fac, "phone-cohort-closed")
@@ -174,7 +176,9 @@ def test_from_registration_to_disbursement_and_the_monthly_report(
     fac.wait_for_load_state()
     assert "4 dokumen diunggah" in fac.content()
     shot(fac, "phone-referral-checklist")
-    fac.click("form[action$='/aksi'] button:has-text('Ajukan ke bank')")
+    fac.click("a[href$='/aksi/submit']")
+    shot(fac, "phone-submit-confirm")
+    fac.click("form[action$='/aksi'] button:has-text('Ya, ajukan ke bank')")
     fac.wait_for_load_state()
     assert "kini berstatus Diajukan" in fac.content()
 
@@ -195,17 +199,25 @@ def test_from_registration_to_disbursement_and_the_monthly_report(
     fac.wait_for_load_state()
     bank.goto(referral_url)
     shot(bank, "bank-review")
-    bank.click("form:has(#approved_amount) button:has-text('Setujui')")
+    bank.click("a[href$='/aksi/approve']")
+    bank.click("form:has(#approved_amount) button:has-text('Ya, setujui')")
     bank.wait_for_load_state()
     assert "kini berstatus Disetujui" in bank.content()
+    fac.goto(f"{base}/kotak-masuk")
+    assert "Rujukan disetujui" in fac.content()
+    shot(fac, "phone-inbox")
     bank.click("a:has-text('Catat pencairan')")
     bank.fill("#lines-0-disbursed_on", today.isoformat())
     bank.fill("#lines-0-account_number", "001-KUR-E2E-01")
-    # The loan takes over the loan shark's debt: the bank records paying it off, with the letter.
+    # The loan shark taken over is paid off from the loan, with its settlement letter.
     bank.fill("#payoffs-0-paid_on", today.isoformat())
-    bank.set_input_files("#payoffs-0-proof", str(scan))
+    bank.set_input_files(
+        "#payoffs-0-proof",
+        files=[{"name": "surat-lunas.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     shot(bank, "bank-disbursement")
-    bank.click("main form button[type=submit]")
+    bank.click("#konfirmasi-pencairan summary")
+    bank.click("button:has-text('Ya, catat pencairan')")
     bank.wait_for_load_state()
     assert "Pencairan rujukan" in bank.content()
     packet = bank.request.get(referral_url + "/paket.pdf")
