@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from harkat.reports import services as reports
 from tests.e2e.conftest import ADMIN_PASSWORD
-from tests.fixtures.referrals import PDF
+from tests.fixtures.referrals import PDF, png_bytes
 from tests.fixtures.registration import valid_nik
 
 PASSWORD = "Jambi-Bahagia-2026!"
