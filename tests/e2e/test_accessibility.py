@@ -130,6 +130,17 @@ def chromium():
         instance.close()
 
 
+#: What a thumb taps on a phone: each must be at least 44×44 CSS px at 390 px wide.
+TAP_TARGETS = (
+    ".btn, .page-link, .navbar-toggler, .nav-link, .dropdown-item, .table a, "
+    ".list-group-item a, summary"
+)
+SMALL_TARGETS = """selector => [...document.querySelectorAll(selector)]
+  .filter(el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, r]) => r.width > 0 && (r.width < 43.5 || r.height < 43.5))
+  .map(([el, r]) => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim()
+    .slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`)"""
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESK = {"viewport": {"width": 1280, "height": 900}}
 
@@ -165,6 +176,9 @@ class Auditor:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{self.username}-{name}.png"), full_page=True)
         self.checked.append(name)
+        if self.context.pages[0].viewport_size["width"] <= 400:
+            for small in page.evaluate(SMALL_TARGETS, TAP_TARGETS):
+                self.problems.append(f"[{self.username} {name}] tap target under 44 px: {small}")
         for violation in result["violations"]:
             if violation["impact"] not in SERIOUS:
                 continue
@@ -202,12 +216,28 @@ def test_every_role_sees_pages_without_serious_accessibility_violations(site, ch
 
     fac = Auditor(chromium, base, "rina", PHONE)
     fac.check("/", "home")
+    # The phone menu, opened: its links are thumb-sized too.
+    fac.page.locator(".navbar-toggler, nav summary").first.click()
+    fac.page.locator("nav .nav-link").first.wait_for(state="visible")
+    fac.page.wait_for_timeout(400)
+    opened = fac.page.evaluate(SMALL_TARGETS, "nav .nav-link, nav button, nav summary")
+    assert not opened, opened
     fac.check("/pelaku-usaha", "entrepreneurs")
     fac.check(f"/pelaku-usaha/{ids['person']}", "entrepreneur")
     fac.check("/pelaku-usaha/baru", "entrepreneur-form")
     fac.page.click("main form button[type=submit]")
     fac.page.wait_for_load_state()
     fac.check("", "entrepreneur-form-refused", goto=False)
+    # The summary of a refused form takes the focus and links to the fields, which point back
+    # to their error text.
+    page = fac.page
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.locator("#error-summary a[href='#nik']").count() == 1
+    nik = page.locator("#nik")
+    assert nik.get_attribute("aria-invalid") == "true"
+    described = nik.get_attribute("aria-describedby").split()
+    assert "Wajib diisi" in page.locator(f"#{described[0]}").inner_text()
+    assert page.locator("label[for='nik']").count() == 1
     fac.check(f"/kelompok/{ids['group']}", "group")
     fac.check(f"/pelatihan/angkatan/{ids['cohort']}", "cohort")
     fac.check(f"/pelatihan/angkatan/{ids['cohort']}/sesi/{ids['session']}/presensi", "attendance")
@@ -219,7 +249,7 @@ def test_every_role_sees_pages_without_serious_accessibility_violations(site, ch
     checked += len(fac.checked)
     fac.close()
 
-    bank = Auditor(chromium, base, "bayu", DESK)
+    bank = Auditor(chromium, base, "bayu", PHONE)
     bank.check("/", "home")
     bank.check("/rujukan", "queue")
     bank.check(f"/rujukan/{ids['bank_referral']}", "referral")
@@ -244,6 +274,16 @@ def test_every_role_sees_pages_without_serious_accessibility_violations(site, ch
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
     )
     page.screenshot(path=str(ARTIFACTS / "login.png"), full_page=True)
+    # Reached by keyboard, the sign-in button keeps its colour and shows a focus ring.
+    page.focus("#password")
+    page.keyboard.press("Tab")
+    looks = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+        return [document.activeElement.textContent.trim(), s.backgroundColor, s.color,
+                s.outlineStyle, s.outlineWidth]; }"""
+    )
+    assert looks[0] == "Masuk" and looks[1] not in ("rgba(0, 0, 0, 0)", "transparent"), looks
+    assert looks[1] != looks[2] and looks[3] != "none" and looks[4] != "0px", looks
     problems += [
         f"[login] {v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(
