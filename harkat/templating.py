@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from harkat.audit.labels import field_label, value_label
 from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
 from harkat.auth.models import Role
 from harkat.core.dates import JAKARTA, format_date, format_datetime, format_month
@@ -82,6 +83,8 @@ def init_templating(app: Flask) -> None:
         Role=Role,
         AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS,
         error_items=error_items,
+        audit_field=field_label,
+        audit_value=value_label,
         today=lambda: datetime.now(JAKARTA).date(),
     )
     app.jinja_env.add_extension("jinja2.ext.do")

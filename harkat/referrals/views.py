@@ -432,6 +432,9 @@ def detail(referral_id: int):
     action_form.approved_amount.data = referral.requested_amount
     action_form.approved_tenor_months.data = referral.tenor_months
     action_form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
+    if referral.bank.is_sharia:
+        # A sharia bank prices its financing with a margin; it does not charge interest.
+        action_form.approved_rate_percent.label.text = "Margin disetujui (% per tahun)"
     document_form = DocumentForm()
     document_form.entrepreneur_id.choices = choices(
         (str(m.entrepreneur_id), m.entrepreneur.full_name) for m in referral.members
