@@ -44,8 +44,10 @@ def error_items(form) -> list[tuple[str | None, str, str]]:
                 for error in field.errors:
                     if isinstance(error, str):
                         items.append((None, prefix + field.label.text, error))
+                # WTForms names an unlabelled list after its attribute ("Payoffs"): say "Baris".
+                named = field.label.text != field.name.replace("_", " ").title()
                 for number, entry in enumerate(field.entries, 1):
-                    label = f"{prefix}{field.label.text} {number} · "
+                    label = f"{prefix}{field.label.text if named else 'Baris'} {number} · "
                     if entry.type == "FormField":
                         walk(entry.form, label)
                     else:
