@@ -64,6 +64,8 @@ ACTION_LABELS = {
     "referral.reject": "menolak",
     "referral.withdraw": "menarik",
     "referral.disburse": "mencatat pencairan",
+    "screening.take_over_override": "mengubah jumlah ambil alih",
+    "demo_seed": "membuat data demo",
 }
 ENTITY_LABELS = {
     "users": "akun",
