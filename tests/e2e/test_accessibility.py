@@ -254,6 +254,7 @@ def test_every_role_sees_pages_without_serious_accessibility_violations(site, ch
     bank.check("/rujukan", "queue")
     bank.check(f"/rujukan/{ids['bank_referral']}", "referral")
     bank.check(f"/rujukan/{ids['approved']}", "referral-approved")
+    bank.check("/pinjaman", "loans")
     problems += bank.problems
     checked += len(bank.checked)
     bank.close()
@@ -282,6 +283,7 @@ def test_every_role_sees_pages_without_serious_accessibility_violations(site, ch
         return [document.activeElement.textContent.trim(), s.backgroundColor, s.color,
                 s.outlineStyle, s.outlineWidth]; }"""
     )
+    page.screenshot(path=str(ARTIFACTS / "login-button-focused.png"))
     assert looks[0] == "Masuk" and looks[1] not in ("rgba(0, 0, 0, 0)", "transparent"), looks
     assert looks[1] != looks[2] and looks[3] != "none" and looks[4] != "0px", looks
     problems += [
