@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from harkat.audit.labels import field_label, value_label
 from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
 from harkat.auth.models import Role
 from harkat.core.dates import (
@@ -35,6 +36,43 @@ def _rate_text(value) -> str:
     return rate_text(value)
 
 
+def error_items(form) -> list[tuple[str | None, str, str]]:
+    """Every error of a refused form as ``(field id or None, field label, message)``.
+
+    Whole-form errors come first, then fields in page order; rows of a list of sub-forms are
+    named by the list's label and their number. The error summary links each item to its field.
+    """
+    items: list[tuple[str | None, str, str]] = [
+        (None, "", str(error)) for error in getattr(form, "form_errors", [])
+    ]
+
+    def walk(fields, prefix: str) -> None:
+        for field in fields:
+            if field.type == "FieldList":
+                for error in field.errors:
+                    if isinstance(error, str):
+                        items.append((None, prefix + field.label.text, error))
+                # WTForms names an unlabelled list after its attribute ("Payoffs"): say "Baris".
+                named = field.label.text != field.name.replace("_", " ").title()
+                for number, entry in enumerate(field.entries, 1):
+                    label = f"{prefix}{field.label.text if named else 'Baris'} {number} · "
+                    if entry.type == "FormField":
+                        walk(entry.form, label)
+                    else:
+                        items.extend((entry.id, label.rstrip(" ·"), e) for e in entry.errors)
+            elif field.type == "FormField":
+                walk(field.form, prefix)
+            elif field.type == "CSRFTokenField":
+                items.extend((None, "", str(error)) for error in field.errors)
+            else:
+                target = None if field.type == "HiddenField" else field.id
+                label = prefix + field.label.text
+                items.extend((target, label, str(error)) for error in field.errors)
+
+    walk(form, "")
+    return items
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         rupiah=format_rupiah,
@@ -56,6 +94,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         Role=Role,
         AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS,
+        error_items=error_items,
+        audit_field=field_label,
+        audit_value=value_label,
         today=lambda: datetime.now(JAKARTA).date(),
         public_url=public_url,
         tel_href=tel_href,

@@ -91,6 +91,11 @@ class BankForm(Form):
     )
     name = StringField("Nama bank", validators=[DataRequired(), Length(max=120)])
     is_active = BooleanField("Aktif", default=True)
+    is_sharia = BooleanField(
+        "Bank syariah",
+        description="Persetujuan, simulasi dan paket rujukan bank ini menyebut margin, "
+        "bukan bunga.",
+    )
     submit = SubmitField("Simpan")
 
 

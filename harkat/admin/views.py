@@ -177,7 +177,9 @@ def edit_bank(bank_id: int | None):
     bank = _get_or_404(Bank, bank_id) if bank_id is not None else None
     form = BankForm(obj=bank)
     if form.validate_on_submit():
-        data = reference.BankData(form.code.data, form.name.data, form.is_active.data)
+        data = reference.BankData(
+            form.code.data, form.name.data, form.is_active.data, form.is_sharia.data
+        )
         saved, bank = save_form(
             form,
             lambda: reference.save_bank(db.session, data, bank),

@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "referral.withdraw": "menarik",
     "referral.disburse": "mencatat pencairan",
     "referral_document.reuse": "memakai ulang dokumen",
+    "screening.take_over_override": "mengubah jumlah ambil alih",
+    "demo_seed": "membuat data demo",
 }
 ENTITY_LABELS = {
     "users": "akun",

@@ -69,9 +69,16 @@ class Bank(TimestampMixin, db.Model):
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: A sharia bank finances with a margin (murabahah), never interest: its pages say "margin".
+    is_sharia: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def __repr__(self) -> str:
         return f"<Bank {self.id} {self.code}>"
+
+    @property
+    def rate_word(self) -> str:
+        """What the yearly price of a loan is called at this bank: "margin" or "bunga"."""
+        return "margin" if self.is_sharia else "bunga"
 
 
 class LoanMethod(enum.StrEnum):

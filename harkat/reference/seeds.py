@@ -8,6 +8,9 @@ from decimal import Decimal
 
 from harkat.reference.models import ApplicantType, LoanMethod
 
+#: Sharia banks among BANKS: their approvals speak of margin, not bunga.
+SHARIA_BANKS = {"BSI"}
+
 BANKS = [
     ("BANK9JAMBI", "Bank 9 Jambi (Bank Jambi)"),
     ("BRI", "Bank Rakyat Indonesia (BRI)"),

@@ -88,7 +88,7 @@ def seed_reference(session: Session) -> SeedResult:
     bank_codes = set(session.scalars(sa.select(Bank.code)))
     for code, name in seeds.BANKS:
         if code not in bank_codes:
-            session.add(Bank(code=code, name=name))
+            session.add(Bank(code=code, name=name, is_sharia=code in seeds.SHARIA_BANKS))
             result.banks += 1
 
     scheme_codes = set(session.scalars(sa.select(Scheme.code)))
@@ -165,6 +165,7 @@ class BankData:
     code: str
     name: str
     is_active: bool = True
+    is_sharia: bool = False
 
 
 def save_bank(session: Session, data: BankData, bank: Bank | None = None) -> Bank:
@@ -176,10 +177,13 @@ def save_bank(session: Session, data: BankData, bank: Bank | None = None) -> Ban
     if not data.name.strip():
         raise StopValidation({"name": ["Nama bank wajib diisi."]})
     if bank is None:
-        bank = Bank(code=code, name=data.name.strip(), is_active=data.is_active)
+        bank = Bank(
+            code=code, name=data.name.strip(), is_active=data.is_active, is_sharia=data.is_sharia
+        )
         session.add(bank)
     else:
         bank.code, bank.name, bank.is_active = code, data.name.strip(), data.is_active
+        bank.is_sharia = data.is_sharia
     session.flush()
     return bank
 

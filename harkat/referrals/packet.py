@@ -238,6 +238,7 @@ def _thumbnails(data: PacketData, styles, width: float, bank_copy: bool) -> Tabl
 def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> bytes:
     """Build the packet; ``bank_copy`` prints full NIKs and street addresses."""
     r = data.referral
+    word = r.bank.rate_word  # "margin" at a sharia bank, "bunga" elsewhere
     styles = _styles()
     buffer = io.BytesIO()
     copy_label = "SALINAN UNTUK BANK" if bank_copy else "SALINAN ARSIP DINAS (NIK disamarkan)"
@@ -287,7 +288,7 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                 ("Jumlah diajukan", f"{format_rupiah(total)} ({terbilang(total)})"),
                 ("Tenor", f"{r.tenor_months} bulan"),
                 (
-                    "Bunga",
+                    word.capitalize(),
                     f"{format_percent(r.annual_rate_percent, 2)} per tahun, metode "
                     f"{r.method.label.lower()}",
                 ),
@@ -536,12 +537,12 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
                     ("Pokok", f"{format_rupiah(sched.principal)} ({terbilang(sched.principal)})"),
                     ("Angsuran per bulan", format_rupiah(sched.instalment)),
                     (
-                        "Total dibayar / bunga",
+                        f"Total dibayar / {word}",
                         f"{format_rupiah(sched.total_paid)} / "
                         f"{format_rupiah(sched.total_interest)}",
                     ),
                     (
-                        "Bunga efektif setara",
+                        f"{word.capitalize()} efektif setara",
                         f"{format_percent(sched.effective_annual_rate_percent, 2)} per tahun",
                     ),
                 ],
@@ -552,7 +553,7 @@ def packet_pdf(data: PacketData, *, bank_copy: bool, printed_at: datetime) -> by
         story.append(Spacer(1, 2 * mm))
         story.append(
             _grid(
-                ["Ke", "Jatuh tempo", "Angsuran", "Bunga", "Pokok", "Sisa pokok"],
+                ["Ke", "Jatuh tempo", "Angsuran", word.capitalize(), "Pokok", "Sisa pokok"],
                 [
                     [
                         str(row.number),

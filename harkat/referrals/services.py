@@ -1082,7 +1082,8 @@ def _approve(referral: Referral, terms: Terms | None) -> dict:
     if terms.tenor_months is None or not 1 <= terms.tenor_months <= MAX_TENOR:
         problems["approved_tenor_months"] = [f"Tenor disetujui harus 1 sampai {MAX_TENOR} bulan."]
     if terms.annual_rate_percent is None or not 0 <= terms.annual_rate_percent <= 100:
-        problems["approved_rate_percent"] = ["Bunga disetujui harus antara 0% dan 100%."]
+        word = referral.bank.rate_word.capitalize()
+        problems["approved_rate_percent"] = [f"{word} disetujui harus antara 0% dan 100%."]
     if problems:
         raise StopValidation(problems)
     referral.approved_amount = terms.amount

@@ -437,6 +437,9 @@ def _action_form(referral: Referral) -> ActionForm:
         form.approved_amount.data = referral.requested_amount
         form.approved_tenor_months.data = referral.tenor_months
         form.approved_rate_percent.data = _plain_rate(referral.annual_rate_percent)
+    if referral.bank.is_sharia:
+        # A sharia bank prices its financing with a margin; it does not charge interest.
+        form.approved_rate_percent.label.text = "Margin disetujui (% per tahun)"
     return form
 
 

@@ -118,8 +118,8 @@ def rows_long(figures: dict) -> list[dict]:
     add("kumulatif", "absorption", "Serapan dari pagu", "persen", cumulative["absorption_percent"])
     add("kumulatif", "remaining", "Sisa pagu", "rupiah", cumulative["remaining"])
     for key, item in figures["pipeline"].items():
-        add("pipeline", key, PIPELINE_LABELS[key], "jumlah", item["count"])
-        add("pipeline", key, PIPELINE_LABELS[key], "rupiah", item["amount"])
+        add("alur", key, PIPELINE_LABELS[key], "jumlah", item["count"])
+        add("alur", key, PIPELINE_LABELS[key], "rupiah", item["amount"])
     for bank in figures["banks"]:
         add("bank", bank["code"], bank["name"], "alokasi_rupiah", bank["allocation"])
         add("bank", bank["code"], bank["name"], "tahun_ini_rupiah", bank["year_amount"])
@@ -268,7 +268,7 @@ def _sheets(figures: dict) -> list[Sheet]:
         [(PIPELINE_LABELS[k], v["count"], v["amount"]) for k, v in figures["pipeline"].items()],
         ["Tahap", "Jumlah rujukan", "Nilai (Rp)"],
     )
-    sheets.append(Sheet("Pipeline", pipeline, {"Jumlah rujukan": COUNT, "Nilai (Rp)": RUPIAH}))
+    sheets.append(Sheet("Alur rujukan", pipeline, {"Jumlah rujukan": COUNT, "Nilai (Rp)": RUPIAH}))
     names = {
         "bank": "Per bank",
         "kecamatan": "Per kecamatan",
@@ -624,7 +624,7 @@ def to_pdf(figures: dict) -> bytes:
             right=(1, 2, 3, 4),
         )
     )
-    story.append(Paragraph("Pipeline di akhir bulan", styles["h2"]))
+    story.append(Paragraph("Alur rujukan di akhir bulan", styles["h2"]))
     story.append(
         _table(
             styles,

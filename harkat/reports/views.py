@@ -124,7 +124,9 @@ def absorption():
 @roles(*READERS)
 def absorption_file(month: str, fmt: str):
     """The report as PDF, XLSX, CSV or JSON; a closed month's frozen file, byte for byte."""
-    if fmt not in MIMETYPES:
+    if fmt not in MIMETYPES or (fmt == "json" and current_actor().role != Role.ADMIN):
+        # JSON is raw data for the city's systems: offered to admins only (viewers read the
+        # PDF, Excel or CSV); a viewer who types the address gets "not found".
         abort(404)
     try:
         first = services.parse_month(month)

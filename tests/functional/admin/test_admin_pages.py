@@ -27,7 +27,8 @@ NEW_FACILITATOR = {
 def _errors(response) -> list[str]:
     page = response.get_data(as_text=True)
     feedback = re.findall(r'class="invalid-feedback[^"]*">([^<]+)<', page)
-    alerts = re.findall(r'<div class="alert alert-danger" role="alert">\s*<div>([^<]+)<', page)
+    # Whole-form errors stand in the error summary at the top, without a link to a field.
+    alerts = re.findall(r"<li>([^<]+)</li>", page.split('id="error-summary"', 1)[-1])
     return [html.unescape(text) for text in feedback + alerts]
 
 

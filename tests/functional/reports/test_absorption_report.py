@@ -96,7 +96,7 @@ def test_months_are_calendar_months_in_jakarta_time(app, place):
     assert january["period"] == {"start": "2026-01-01", "end": "2026-01-31"}
 
 
-def test_every_format_shows_the_same_figures(app, client, login_as, place):
+def test_every_format_shows_the_same_figures(app, client, auth, login_as, place):
     place(
         "Siti Aminah",
         ReferralStatus.DISBURSED,
@@ -111,11 +111,18 @@ def test_every_format_shows_the_same_figures(app, client, login_as, place):
     # At Rp1,4 juta a month the Rp110 miliar fund would take more than a century.
     assert "pagu baru habis terserap lebih dari 100 tahun lagi" in page
     data = {}
-    for fmt in ("json", "csv", "xlsx", "pdf"):
+    for fmt in ("csv", "xlsx", "pdf"):
         response = client.get(f"/laporan/serapan/2026-01.{fmt}")
         assert response.status_code == 200, fmt
         assert response.headers["Content-Disposition"].startswith("attachment")
         data[fmt] = response.data
+    # JSON is for admins: a viewer is not offered it and cannot fetch it by its address.
+    assert "Unduh JSON" not in page and "Unduh CSV" in page
+    assert client.get("/laporan/serapan/2026-01.json").status_code == 404
+    auth.logout()
+    login_as(Role.ADMIN)
+    assert "Unduh JSON" in client.get("/laporan/serapan?bulan=2026-01").get_data(as_text=True)
+    data["json"] = client.get("/laporan/serapan/2026-01.json").data
     figures = json.loads(data["json"])
     assert figures["month_disbursed"] == {"count": 1, "amount": 4_250_000}
     rows = list(csv.DictReader(io.StringIO(data["csv"].decode("utf-8-sig"))))
@@ -130,7 +137,7 @@ def test_every_format_shows_the_same_figures(app, client, login_as, place):
     assert {
         "Ringkasan",
         "Bank",
-        "Pipeline",
+        "Alur rujukan",
         "Per kecamatan",
         "Per kelurahan",
         "Per sektor",
@@ -153,6 +160,10 @@ def test_every_format_shows_the_same_figures(app, client, login_as, place):
     assert kecamatan["A2"].value == "Telanaipura" and kecamatan["C2"].value == 4_250_000
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data["pdf"])).pages)
     assert "JANUARI 2026" in text and "Rp4.250.000" in text and "Halaman 1" in text
+    # Every word a reader sees is Indonesian: the referral pipeline is the "alur".
+    assert "Alur rujukan di akhir bulan" in text and "Alur rujukan di akhir bulan" in page
+    assert not any("pipeline" in found.lower() for found in (text, page, *book.sheetnames))
+    assert not any(row["bagian"] == "pipeline" for row in rows)
 
 
 def test_closing_freezes_the_month_and_late_entries_become_adjustments(
