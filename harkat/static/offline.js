@@ -55,8 +55,14 @@
   /* ------------------------------------------------------------------ sending */
 
   let sending = false;
-  async function send() {
+  async function send(onlyIfWaiting) {
     if (sending) return null;
+    if (onlyIfWaiting) {
+      /* Nothing waiting on this phone for this account: no request at all. */
+      const me = await account();
+      const waiting = me ? (await Outbox.list(me)).some((i) => i.status === "waiting") : false;
+      if (!waiting) return null;
+    }
     sending = true;
     try {
       const result = await Outbox.sendAll();
@@ -478,7 +484,7 @@
     await drawOutbox();
     const sendNow = document.querySelector("[data-outbox-send]");
     if (sendNow) sendNow.addEventListener("click", () => send());
-    if (navigator.onLine) send();
+    if (navigator.onLine) send(true);
   }
 
   start();
