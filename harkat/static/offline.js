@@ -282,6 +282,30 @@
     });
   }
 
+  /* Today's sessions of the facilitator's cohorts, kept for reading offline. */
+  async function listToday() {
+    const list = document.querySelector("[data-today-sessions]");
+    if (!list) return;
+    const today = (await Outbox.getMeta("today_sessions")) || [];
+    const kept = new Set((await Outbox.all("sessions")).map((s) => s.id));
+    if (!today.length) return;
+    list.innerHTML = "";
+    for (const session of today) {
+      const li = document.createElement("li");
+      li.className = "list-group-item";
+      const text = session.cohort + " · " + session.topic;
+      if (kept.has(session.id)) {
+        const link = document.createElement("a");
+        link.href = "/luring/presensi?sesi=" + session.id;
+        link.textContent = text;
+        li.appendChild(link);
+      } else {
+        li.textContent = text + " (buka presensinya sekali saat ada sinyal agar bisa diisi luring)";
+      }
+      list.appendChild(li);
+    }
+  }
+
   async function fillSessions() {
     const select = document.querySelector("[data-sessions-select]");
     if (!select) return;
@@ -297,6 +321,7 @@
       option.textContent = session.title;
       select.appendChild(option);
     }
+    const wanted = new URLSearchParams(location.search).get("sesi");
     select.addEventListener("change", () => {
       const session = sessions.find((s) => String(s.id) === select.value);
       form.hidden = !session;
@@ -332,6 +357,10 @@
         list.appendChild(li);
       });
     });
+    if (wanted && sessions.some((s) => String(s.id) === wanted)) {
+      select.value = wanted;
+      select.dispatchEvent(new Event("change"));
+    }
   }
 
   /* ------------------------------------------------------------------ the outbox page */
@@ -479,6 +508,7 @@
     await refreshPeople();
     await fillPeople();
     await fillSessions();
+    await listToday();
     await reopen();
     await showCount();
     await drawOutbox();

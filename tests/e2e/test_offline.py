@@ -138,8 +138,12 @@ def test_field_work_with_no_signal(field, tmp_path, shot):
         page.goto(f"{base}/pelatihan/angkatan/{ids['cohort']}/sesi/{ids['session']}/presensi")
         _ready(page)
 
-        # 1. No signal: register (double tap), screen, take attendance.
+        # 1. No signal: the app still starts (its start URL answers the offline page), then
+        # register (double tap), screen, take attendance.
         context.set_offline(True)
+        started = page.goto(f"{base}/")
+        assert started.ok and "belum tersedia tanpa sinyal" in page.content()
+        expect(page.locator("[data-today-sessions]")).to_contain_text("Pemasaran digital")
         page.goto(f"{base}/luring/pendaftaran")
         page.fill("#nik", nik)
         page.fill("#full_name", "Rahmawati Putri")
