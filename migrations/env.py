@@ -100,10 +100,29 @@ def run_migrations_online():
         from harkat.database import include_object
 
         conf_args.setdefault("include_object", include_object(connection.dialect.name))
+        # SQLite alters a table by rebuilding it (copy, drop, rename). With foreign keys enforced,
+        # dropping a table other rows point at fails ("FOREIGN KEY constraint failed") as soon as
+        # the database holds data, so checks are off while migrating and every key is verified
+        # before they are switched on again.
+        # (The pragma is ignored inside a transaction, so it goes to the driver directly.)
+        raw = (
+            connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
+        )
+        if raw is not None:
+            if raw.in_transaction:
+                raw.commit()
+            raw.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if raw is not None:
+            if raw.in_transaction:
+                raw.commit()
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if problems:
+                raise RuntimeError(f"Kunci asing rusak setelah migrasi: {problems[:5]}")
 
 
 if context.is_offline_mode():

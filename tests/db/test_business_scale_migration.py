@@ -42,9 +42,24 @@ def _businesses() -> dict[str, tuple]:
 
 def test_stored_zeros_become_unknown_and_every_scale_is_recomputed(migrated_app):  # noqa: F811
     with migrated_app.app_context():
-        upgrade(revision=BEFORE)
+        # Reference data as a running installation has it (seeded by today's code), then back
+        # to the schema of before: later migrations rebuild tables other rows point at.
+        upgrade()
         seed_reference(db.session)
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision=BEFORE)
         now = datetime.now(UTC)
+        db.session.execute(
+            sa.text(
+                "INSERT INTO users (username, full_name, role, bank_id, is_active, password_hash,"
+                " session_token, password_changed_at, created_at, updated_at) SELECT 'petugas.bsi',"
+                " 'Petugas BSI', 'bank_officer', id, true, 'x', 'token-bsi', :now, :now, :now"
+                " FROM banks"
+                " WHERE code = 'BSI'"
+            ),
+            {"now": now},
+        )
         person = db.session.execute(
             sa.insert(Entrepreneur)
             .values(
@@ -87,6 +102,14 @@ def test_stored_zeros_become_unknown_and_every_scale_is_recomputed(migrated_app)
 
         upgrade()
         assert _businesses() == {name: after for name, (_, _, after) in STORED.items()}
+        # Banks were rebuilt (sharia flag) under a user that points at one: still linked.
+        assert db.session.execute(
+            sa.text(
+                "SELECT banks.code, banks.is_sharia FROM users JOIN banks ON banks.id ="
+                " users.bank_id WHERE users.username = 'petugas.bsi'"
+            )
+        ).one() == ("BSI", True)
+        db.session.remove()
 
         downgrade(revision=BEFORE)
         # Back to the old reading: zeros again, and the lower class of either criterion.
