@@ -48,6 +48,8 @@ def exercise(strategy, headers) -> None:
     @given(data=st.data())
     def run(data):
         case = data.draw(strategy)
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        # The in-process WSGI transport does not undo brotli as HTTP clients do; compression
+        # itself is tested in tests/functional/test_weight.py.
+        case.call_and_validate(headers={**headers, "Accept-Encoding": "identity"}, checks=CHECKS)
 
     run()
