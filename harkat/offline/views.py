@@ -149,14 +149,12 @@ def attendance():
 def token():
     """Who is signed in, with a fresh form token: what the outbox needs before it sends.
 
-    Signed out, it answers 401 without starting a session, so a phone's outbox checking in the
-    background never disturbs the sign-in form open on the same phone.
+    Signed out (or not a field worker), it says so without starting a session, so a phone's
+    outbox checking in the background never disturbs the sign-in form open on the same phone.
     """
     if not current_user.is_authenticated or current_user.role not in EDITORS:
-        response = jsonify(status="signed_out")
-        response.status_code = 401
-        return _no_store(response)
-    return _no_store(jsonify(account=current_user.id, csrf_token=generate_csrf()))
+        return _no_store(jsonify(status="signed_out"))
+    return _no_store(jsonify(status="ok", account=current_user.id, csrf_token=generate_csrf()))
 
 
 @bp.get("/luring/data.json")

@@ -118,7 +118,8 @@
     }
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok || response.redirected || !type.includes("json")) return { signedOut: true };
-    return response.json();
+    const me = await response.json();
+    return me.account ? me : { signedOut: true };
   }
 
   async function sendOne(item, me) {

@@ -105,6 +105,18 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "inbox.mark": frozenset({Role.FACILITATOR}),
     "inbox.request_exemption": frozenset({Role.FACILITATOR}),
     "inbox.decide": ADMIN,
+    # Offline field work: the app's manifest, its service worker, the offline page, the outbox
+    # page and the outbox's who-am-I hold nothing personal; the form shells and the people list
+    # are for those who register and screen.
+    "offline.manifest": PUBLIC,
+    "offline.service_worker": PUBLIC,
+    "offline.page": PUBLIC,
+    "offline.outbox": PUBLIC,
+    "offline.token": PUBLIC,
+    "offline.register": EDITORS,
+    "offline.screening": EDITORS,
+    "offline.attendance": EDITORS,
+    "offline.data": EDITORS,
     "referrals.disburse": BANK,
     "referrals.message": CASE_WORKERS,
     "referrals.exempt": ADMIN,
