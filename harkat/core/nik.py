@@ -62,6 +62,7 @@ def mask_nik(nik: str | None) -> str | None:
 
 def mask_niks_in_text(text: str) -> str:
     """Mask every 16-digit run in free text, for logs and audit notes."""
+
     def mask(match: re.Match) -> str:
         digits = re.sub(r"\D", "", match.group(0))
         return f"{digits[:4]}{'*' * 8}{digits[-4:]}"

@@ -1101,7 +1101,7 @@ def preview(
             else:
                 first_row[nik] = result.row_number
         results.append(result)
-    _mark_existing(session, results, scope)
+    _mark_existing(session, results, scope, actor)
     for result in results:
         if result.errors:
             result.status = ERROR
@@ -1295,7 +1295,7 @@ def _existing(session: Session, niks: Iterable[str]) -> dict[str, tuple[int, str
 
 
 def _mark_existing(
-    session: Session, results: list[RowResult], scope: frozenset[str] | None
+    session: Session, results: list[RowResult], scope: frozenset[str] | None, actor: User
 ) -> None:
     candidates = [r for r in results if r.values is not None]
     existing = _existing(session, (r.values["nik"] for r in candidates))
@@ -1308,7 +1308,10 @@ def _mark_existing(
             result.existing_id = entrepreneur_id
             result.warn("nik", EXISTING_WARNING)
         else:
-            result.error("nik", holder_of_nik(session, result.values["nik"]) or EXISTING_WARNING)
+            result.error(
+                "nik",
+                holder_of_nik(session, result.values["nik"], viewer=actor) or EXISTING_WARNING,
+            )
             result.values = result.business_values = None
 
 
@@ -1411,7 +1414,7 @@ def commit(
         entrepreneur_id, kecamatan_code, number = hit
         if scope is not None and kecamatan_code not in scope:
             summary.failed += 1
-            holder = holder_of_nik(session, result.values["nik"]) or EXISTING_WARNING
+            holder = holder_of_nik(session, result.values["nik"], viewer=actor) or EXISTING_WARNING
             summary.outcomes[result.row_number] = f"Tidak disimpan: {holder}"
         elif update_existing:
             updates.append((result, entrepreneur_id))
