@@ -42,7 +42,12 @@ from typing import Literal
 from harkat.core.dates import JAKARTA
 from harkat.core.text import clean_text, describe_char
 
-_NIK_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+#: Sixteen digits in free text, also written with a separator between any two of them, as
+#: people and spreadsheets group a NIK: ``1571 0102 1195 0017``, ``15.71.01.0211950017``,
+#: ``157101-021195-0017``. A longer run is masked too: better a masked account number in a log
+#: than a NIK followed by a number left readable.
+_SEPARATOR = r"[ .,\-\u00a0\u2010-\u2015/]"
+_NIK_IN_TEXT = re.compile(rf"(?<![\d])\d(?:{_SEPARATOR}?\d){{15,}}")
 
 
 def mask_nik(nik: str | None) -> str | None:
@@ -57,7 +62,12 @@ def mask_nik(nik: str | None) -> str | None:
 
 def mask_niks_in_text(text: str) -> str:
     """Mask every 16-digit run in free text, for logs and audit notes."""
-    return _NIK_IN_TEXT.sub(lambda m: f"{m.group(1)}{'*' * 8}{m.group(2)}", text)
+
+    def mask(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group(0))
+        return f"{digits[:4]}{'*' * 8}{digits[-4:]}"
+
+    return _NIK_IN_TEXT.sub(mask, text)
 
 
 # Kemendagri province codes (Kepmendagri 100.1.1-6117/2022 and later updates), 38 provinces.

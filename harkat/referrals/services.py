@@ -23,6 +23,7 @@ from harkat.auth.models import Role, User
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA, format_date, to_local
 from harkat.core.money import MAX_RUPIAH, format_rupiah
+from harkat.core.spreadsheet import TooLarge, check_text_rows
 from harkat.database import utcnow
 from harkat.errors import StopValidation
 from harkat.reference.models import ApplicantType, Bank, Scheme
@@ -1595,6 +1596,13 @@ def import_reports(
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise StopValidation({"file": ["Berkas: harus CSV dengan pengodean UTF-8."]}) from None
+    from harkat.settings.services import get_number
+
+    try:
+        # Before pandas reads a single row: a file of half a million lines is refused at once.
+        check_text_rows(text, min(MAX_IMPORT_ROWS, int(get_number(session, "import.max_rows"))))
+    except TooLarge as error:
+        raise StopValidation({"file": [f"Berkas: {error}"]}) from None
     try:
         frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python"

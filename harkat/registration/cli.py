@@ -15,6 +15,7 @@ from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.registration import importer
 from harkat.registration.services import can_edit
+from harkat.settings.services import get_number
 
 import_cli = AppGroup("import", help="Impor data dari berkas XLSX atau CSV.")
 
@@ -72,7 +73,9 @@ def entrepreneurs_command(
     user = _acting_user(username)
     set_actor(user)
     try:
-        table = importer.read_table(file.read_bytes(), file.name)
+        table = importer.read_table(
+            file.read_bytes(), file.name, int(get_number(db.session, "import.max_rows"))
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     try:

@@ -25,6 +25,7 @@ from harkat.core.dates import format_date, format_datetime
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
 from harkat.core.spreadsheet import neutralise
+from harkat.pdf import escape
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
     CONSENT_TEXTS,
@@ -126,7 +127,7 @@ def consent_form_pdf(entrepreneur: Entrepreneur, printed_at: datetime) -> bytes:
     story.append(
         Table(
             [
-                [Paragraph(k, styles["body"]), Paragraph(f": {v}", styles["body"])]
+                [Paragraph(k, styles["body"]), Paragraph(f": {escape(v)}", styles["body"])]
                 for k, v in identity
             ],
             colWidths=[45 * mm, doc.width - 45 * mm],
@@ -185,9 +186,10 @@ def consent_form_pdf(entrepreneur: Entrepreneur, printed_at: datetime) -> bytes:
             ["", ""],
             [
                 Paragraph(
-                    f"( {facilitator or '................................'} )", styles["body"]
+                    f"( {escape(facilitator) or '................................'} )",
+                    styles["body"],
                 ),
-                Paragraph(f"( {entrepreneur.full_name} )", styles["body"]),
+                Paragraph(f"( {escape(entrepreneur.full_name)} )", styles["body"]),
             ],
         ],
         colWidths=[doc.width / 2, doc.width / 2],

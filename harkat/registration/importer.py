@@ -43,7 +43,14 @@ from harkat.core.dates import JAKARTA, format_date
 from harkat.core.money import check_rupiah, format_rupiah, parse_rupiah, round_rupiah
 from harkat.core.nik import Gender, NikError, make_nik, mask_nik, normalise_nik
 from harkat.core.regions import place_key
-from harkat.core.spreadsheet import neutralise
+from harkat.core.spreadsheet import (
+    DEFAULT_MAX_ROWS,
+    TooLarge,
+    capped_rows,
+    check_text_rows,
+    check_xlsx,
+    neutralise,
+)
 from harkat.core.text import clean_text, control_character_message, control_characters
 from harkat.errors import StopValidation
 from harkat.reference.models import Kecamatan, Kelurahan, PlaceAlias
@@ -288,7 +295,7 @@ _NO_HEADER = (
 )
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
+def read_table(data: bytes, filename: str, max_rows: int = DEFAULT_MAX_ROWS) -> pd.DataFrame:
     """Read an uploaded XLSX or CSV file into a table of raw cells, one row per data row.
 
     Columns are the field keys of :data:`TEMPLATE_COLUMNS` (every key is present; missing
@@ -310,16 +317,17 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     if not data.strip():
         raise ValueError("Berkas kosong.")
     if name.endswith((".xlsx", ".xlsm")) or data[:4] == _XLSX_MAGIC:
-        rows = _xlsx_rows(data)
+        rows = _xlsx_rows(data, max_rows)
     elif name.endswith((".csv", ".txt")):
-        rows = _csv_rows(data)
+        rows = _csv_rows(data, max_rows)
     else:
         raise ValueError("Jenis berkas tidak dikenali: unggah berkas .xlsx atau .csv.")
     return _table(rows, filename)
 
 
-def _xlsx_rows(data: bytes) -> list[Sequence[Any]]:
+def _xlsx_rows(data: bytes, max_rows: int) -> list[Sequence[Any]]:
     try:
+        check_xlsx(data, max_rows, allowance=HEADER_SEARCH_ROWS)
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it does not read (extensions, default
             # styles); none of them changes the cell values taken here.
@@ -329,12 +337,16 @@ def _xlsx_rows(data: bytes) -> list[Sequence[Any]]:
                 best: list[Sequence[Any]] = []
                 best_score = -1
                 for sheet in book.worksheets:
-                    rows = list(sheet.iter_rows(values_only=True))
+                    rows = capped_rows(
+                        sheet.iter_rows(values_only=True), max_rows, HEADER_SEARCH_ROWS
+                    )
                     score = _header_position(rows)[1]
                     if score > best_score:
                         best, best_score = rows, score
             finally:
                 book.close()
+    except TooLarge:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ValueError(
             "Berkas XLSX tidak dapat dibaca (rusak atau bukan berkas Excel .xlsx)."
@@ -353,8 +365,9 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _csv_rows(data: bytes) -> list[Sequence[Any]]:
+def _csv_rows(data: bytes, max_rows: int) -> list[Sequence[Any]]:
     text = _decode(data)
+    check_text_rows(text, max_rows, allowance=HEADER_SEARCH_ROWS)
     best_delimiter, best_score = ",", (-1, 0)
     for delimiter in (";", ",", "\t"):
         head = list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 30))
@@ -363,7 +376,8 @@ def _csv_rows(data: bytes) -> list[Sequence[Any]]:
         if (score, width) > best_score:
             best_delimiter, best_score = delimiter, (score, width)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=best_delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=best_delimiter)
+        return capped_rows(reader, max_rows, HEADER_SEARCH_ROWS)
     except csv.Error as error:
         raise ValueError(f"Berkas CSV tidak dapat dibaca: {error}.") from error
 
@@ -1101,7 +1115,7 @@ def preview(
             else:
                 first_row[nik] = result.row_number
         results.append(result)
-    _mark_existing(session, results, scope)
+    _mark_existing(session, results, scope, actor)
     for result in results:
         if result.errors:
             result.status = ERROR
@@ -1295,7 +1309,7 @@ def _existing(session: Session, niks: Iterable[str]) -> dict[str, tuple[int, str
 
 
 def _mark_existing(
-    session: Session, results: list[RowResult], scope: frozenset[str] | None
+    session: Session, results: list[RowResult], scope: frozenset[str] | None, actor: User
 ) -> None:
     candidates = [r for r in results if r.values is not None]
     existing = _existing(session, (r.values["nik"] for r in candidates))
@@ -1308,7 +1322,10 @@ def _mark_existing(
             result.existing_id = entrepreneur_id
             result.warn("nik", EXISTING_WARNING)
         else:
-            result.error("nik", holder_of_nik(session, result.values["nik"]) or EXISTING_WARNING)
+            result.error(
+                "nik",
+                holder_of_nik(session, result.values["nik"], viewer=actor) or EXISTING_WARNING,
+            )
             result.values = result.business_values = None
 
 
@@ -1411,7 +1428,7 @@ def commit(
         entrepreneur_id, kecamatan_code, number = hit
         if scope is not None and kecamatan_code not in scope:
             summary.failed += 1
-            holder = holder_of_nik(session, result.values["nik"]) or EXISTING_WARNING
+            holder = holder_of_nik(session, result.values["nik"], viewer=actor) or EXISTING_WARNING
             summary.outcomes[result.row_number] = f"Tidak disimpan: {holder}"
         elif update_existing:
             updates.append((result, entrepreneur_id))

@@ -184,10 +184,23 @@ class CleanEntrepreneur:
 _RT_RW = re.compile(r"^\d{1,3}$")
 
 
-def holder_of_nik(session: Session, nik: str, exclude_id: int | None = None) -> str | None:
-    """Describe where a NIK is already registered, revealing nothing else about that record."""
+#: What someone outside the holder's kecamatan is told: that the NIK is taken, and whom to ask.
+REGISTERED_ELSEWHERE = (
+    "NIK ini sudah terdaftar di HARKAT di luar wilayah tugas Anda. Hubungi admin Dinas Koperasi "
+    "dan UMKM untuk memeriksanya; data orang itu tidak ditampilkan di sini."
+)
+
+
+def holder_of_nik(
+    session: Session, nik: str, exclude_id: int | None = None, viewer: User | None = None
+) -> str | None:
+    """Describe where a NIK is already registered, revealing nothing else about that record.
+
+    An admin, or a facilitator of the holder's kecamatan, is told the kecamatan and who holds it;
+    anyone else only that it is registered elsewhere and to ask the admin.
+    """
     query = (
-        sa.select(Kecamatan.name, User.full_name)
+        sa.select(Entrepreneur.kecamatan_code, Kecamatan.name, User.full_name)
         .select_from(Entrepreneur)
         .join(Kecamatan, Kecamatan.code == Entrepreneur.kecamatan_code)
         .outerjoin(User, User.id == Entrepreneur.facilitator_id)
@@ -198,7 +211,13 @@ def holder_of_nik(session: Session, nik: str, exclude_id: int | None = None) -> 
     row = session.execute(query).first()
     if row is None:
         return None
-    kecamatan, facilitator = row
+    kecamatan_code, kecamatan, facilitator = row
+    if (
+        viewer is not None
+        and viewer.role != Role.ADMIN
+        and (viewer.role != Role.FACILITATOR or kecamatan_code not in viewer.kecamatan_codes)
+    ):
+        return REGISTERED_ELSEWHERE
     holder = f"pendamping {facilitator}" if facilitator else "didaftarkan admin Dinas"
     return f"NIK sudah terdaftar di Kecamatan {kecamatan} ({holder})."
 
@@ -210,6 +229,7 @@ def clean_entrepreneur(
     exclude_id: int | None = None,
     today: date | None = None,
     check_duplicate: bool = True,
+    viewer: User | None = None,
 ) -> CleanEntrepreneur:
     """Validate and normalise a registration; every problem is reported at once.
 
@@ -231,7 +251,7 @@ def clean_entrepreneur(
         values["gender"] = data.gender or info.gender
         values["birth_date"] = data.birth_date or info.birth_date
         if check_duplicate:
-            holder = holder_of_nik(session, info.nik, exclude_id)
+            holder = holder_of_nik(session, info.nik, exclude_id, viewer)
             if holder:
                 errors.append(ValidationError("nik", holder))
     else:
@@ -392,7 +412,7 @@ def register_entrepreneur(
     session: Session, data: EntrepreneurData, actor: User
 ) -> tuple[Entrepreneur, list[str]]:
     """Register a new entrepreneur in the actor's area; return it with any NIK warnings."""
-    clean = clean_entrepreneur(session, data)
+    clean = clean_entrepreneur(session, data, viewer=actor)
     _check_kelurahan_in_scope(session, clean.values["kelurahan_code"], actor)
     year = datetime.now(JAKARTA).year
     (number,) = next_registration_numbers(session, year)
@@ -407,7 +427,7 @@ def register_entrepreneur(
             session.add(entrepreneur)
     except sa.exc.IntegrityError:
         # Someone registered the same NIK a moment ago, between our check and this insert.
-        holder = holder_of_nik(session, entrepreneur.nik)
+        holder = holder_of_nik(session, entrepreneur.nik, viewer=actor)
         raise StopValidation({"nik": [holder or "NIK ini baru saja didaftarkan."]}) from None
     add_event(
         session,
@@ -449,7 +469,7 @@ def update_entrepreneur(
     :raise StaleObjectError: when someone saved the record after that copy was read.
     """
     check_version(entrepreneur, expected_version)
-    clean = clean_entrepreneur(session, data, exclude_id=entrepreneur.id)
+    clean = clean_entrepreneur(session, data, exclude_id=entrepreneur.id, viewer=actor)
     _check_kelurahan_in_scope(session, clean.values["kelurahan_code"], actor)
     changed = [
         key

@@ -431,6 +431,13 @@ def export(fmt: str):
 PREVIEW_ROWS = 300
 
 
+def _max_rows() -> int:
+    """The most data rows one import file may hold (⚙ import.max_rows)."""
+    from harkat.settings.services import get_number
+
+    return int(get_number(db.session, "import.max_rows"))
+
+
 PENDING = PendingUploads("imports")
 
 
@@ -455,7 +462,7 @@ def import_upload():
         data = upload.read()
         filename = secure_filename(upload.filename or "") or "berkas.xlsx"
         try:
-            frame = importer.read_table(data, filename)
+            frame = importer.read_table(data, filename, _max_rows())
         except ValueError as error:
             form.file.errors = [*form.file.errors, str(error)]
         else:
@@ -497,7 +504,7 @@ def import_commit(token: str):
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    frame = importer.read_table(data, meta["filename"])
+    frame = importer.read_table(data, meta["filename"], _max_rows())
     results = importer.preview(db.session, frame, current_actor())
     ignored = frame.attrs["ignored"]
     if any(column.needs_confirmation for column in ignored) and not form.accept_ignored.data:

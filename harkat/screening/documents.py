@@ -130,8 +130,8 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
         Paragraph("PEMERINTAH KOTA JAMBI · DINAS KOPERASI DAN UMKM", small),
         Paragraph("LEMBAR KONSELING UTANG", title),
         Paragraph(
-            f"{e.full_name} · {e.registration_number} · diskrining "
-            f"{format_date(screening.screened_on)} oleh {facilitator} · "
+            f"{_esc(e.full_name)} · {e.registration_number} · diskrining "
+            f"{format_date(screening.screened_on)} oleh {_esc(facilitator)} · "
             f"berlaku sampai {format_date(screening.valid_until)}",
             body,
         ),
@@ -271,7 +271,7 @@ def counseling_pdf(screening: Screening, printed_at: datetime) -> bytes:
 
     pathway_title, steps = pathway(screening)
     story.append(Paragraph(f"Jalan keluar yang disarankan: {pathway_title}", head))
-    story += [Paragraph(f"{n}. {step}", body) for n, step in enumerate(steps, start=1)]
+    story += [Paragraph(f"{n}. {_esc(step)}", body) for n, step in enumerate(steps, start=1)]
     story.append(Paragraph("Bantuan dan pengaduan", head))
     story += [Paragraph(line, body) for line in HELP_LINES]
     story += [

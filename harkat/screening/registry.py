@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, validates
 from harkat.audit.services import Actor, record
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
+from harkat.core.spreadsheet import DEFAULT_MAX_ROWS, capped_rows, check_text_rows
 from harkat.database import TimestampMixin, str_enum
 from harkat.errors import StopValidation, ValidationError
 from harkat.extensions import db
@@ -579,7 +580,15 @@ def _header_position(rows: Sequence[Sequence[str]]) -> tuple[int | None, int]:
     return best, best_score
 
 
-def read_registry_csv(data: bytes, filename: str = "") -> RegistryTable:
+def _max_rows(session: Session) -> int:
+    from harkat.settings.services import get_number
+
+    return int(get_number(session, "import.max_rows"))
+
+
+def read_registry_csv(
+    data: bytes, filename: str = "", max_rows: int = DEFAULT_MAX_ROWS
+) -> RegistryTable:
     """Read a registry CSV (``;``, ``,`` or tab separated; UTF-8 with or without BOM).
 
     The header row may sit below a title; headers are recognised in Indonesian and English
@@ -598,6 +607,7 @@ def read_registry_csv(data: bytes, filename: str = "") -> RegistryTable:
     text = _decode(data)
     if "\x00" in text:
         raise ValueError("Berkas ini bukan berkas teks CSV.")
+    check_text_rows(text, max_rows, allowance=HEADER_SEARCH_ROWS)
     best: tuple[int, int] = (-1, 0)
     delimiter = ","
     for candidate in (";", ",", "\t"):
@@ -607,7 +617,11 @@ def read_registry_csv(data: bytes, filename: str = "") -> RegistryTable:
         if (score, width) > best:
             best, delimiter = (score, width), candidate
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = capped_rows(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+            max_rows,
+            HEADER_SEARCH_ROWS,
+        )
     except csv.Error as error:
         raise ValueError(f"Berkas CSV tidak dapat dibaca: {error}.") from error
     position, _ = _header_position(rows)
@@ -803,7 +817,7 @@ def import_registry(
     """
     _require_admin(actor)
     try:
-        table = read_registry_csv(data, filename)
+        table = read_registry_csv(data, filename, _max_rows(session))
     except ValueError as error:
         raise StopValidation({"file": [str(error)]}) from error
     on = today()

@@ -98,6 +98,15 @@ RULES: dict[str, Rule] = {
             " hari",
         ),
         Rule(
+            "import.max_rows",
+            "Impor: baris data paling banyak dalam satu berkas (pelaku usaha, daftar pemberi "
+            "pinjaman, laporan angsuran)",
+            Decimal(20_000),
+            Decimal(100),
+            Decimal(200_000),
+            " baris",
+        ),
+        Rule(
             "fund.ceiling",
             "Pagu dana BANK HARKAT (Rp)",
             Decimal(110_000_000_000),

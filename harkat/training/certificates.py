@@ -30,6 +30,7 @@ from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA, format_date, to_local
 from harkat.database import utcnow
 from harkat.errors import DomainError, StopValidation
+from harkat.pdf import escape as pdf_escape
 from harkat.registration.services import add_event
 from harkat.training.domain import TrainingResult, format_certificate_number
 from harkat.training.models import Certificate, CertificateCounter, Cohort, Enrolment
@@ -335,8 +336,7 @@ def _paragraph(
     return top - height
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_escape = pdf_escape
 
 
 def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:

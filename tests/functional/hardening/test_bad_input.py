@@ -98,9 +98,9 @@ def test_a_nik_registered_at_the_same_moment_gets_the_normal_message(
     real = services.holder_of_nik
     calls = []
 
-    def late(session, value, exclude_id=None):
+    def late(session, value, exclude_id=None, viewer=None):
         calls.append(value)
-        return None if len(calls) == 1 else real(session, value, exclude_id)
+        return None if len(calls) == 1 else real(session, value, exclude_id, viewer)
 
     monkeypatch.setattr(services, "holder_of_nik", late)
     page = _text(

@@ -108,7 +108,7 @@ def test_bad_input_names_each_field(app, client, login_as):
     assert _entrepreneur(app, full_name="Rahmawati Putri") is None
 
 
-def test_duplicate_nik_names_the_kecamatan_and_facilitator_only(
+def test_a_duplicate_nik_elsewhere_says_only_to_ask_the_admin(
     app, client, login_as, create_user, create_entrepreneur
 ):
     other_id, _ = create_user(
@@ -119,7 +119,20 @@ def test_duplicate_nik_names_the_kecamatan_and_facilitator_only(
     login_as(Role.FACILITATOR)
     response = client.post("/pelaku-usaha/baru", data=_form(nik))
     page = _text(response)
-    assert "NIK sudah terdaftar di Kecamatan Jambi Selatan (pendamping Yusuf Selatan)." in page
+    assert "sudah terdaftar di HARKAT di luar wilayah tugas Anda. Hubungi admin" in page
+    for secret in ("Rahasia", "Jambi Selatan", "Yusuf Selatan"):
+        assert secret not in page
+
+
+def test_a_duplicate_nik_in_the_same_kecamatan_names_who_holds_it(
+    app, client, login_as, create_user, create_entrepreneur
+):
+    other_id, _ = create_user(Role.FACILITATOR, full_name="Dewi Telanaipura")
+    nik = valid_nik()
+    create_entrepreneur(other_id, nik=nik, full_name="Rahasia")
+    login_as(Role.FACILITATOR)
+    page = _text(client.post("/pelaku-usaha/baru", data=_form(nik)))
+    assert "NIK sudah terdaftar di Kecamatan Telanaipura (pendamping Dewi Telanaipura)." in page
     assert "Rahasia" not in page
 
 

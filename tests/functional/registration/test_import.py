@@ -448,7 +448,9 @@ def test_facilitator_cannot_import_rows_of_another_kecamatan(db_session, create_
     assert rows[5].status == "error" and _columns(rows[5]) == {"Kelurahan"}
     assert "di luar kecamatan tugas Anda" in rows[5].errors[0][1]
     assert rows[6].status == "error" and _columns(rows[6]) == {"NIK"}
-    assert "sudah terdaftar di Kecamatan Jambi Selatan" in rows[6].errors[0][1]
+    # Registered in another kecamatan: only that it is taken and to ask the admin.
+    assert "di luar wilayah tugas Anda. Hubungi admin" in rows[6].errors[0][1]
+    assert "Jambi Selatan" not in rows[6].errors[0][1]
 
     summary = importer.commit(
         db_session, list(rows.values()), facilitator, all_or_nothing=False, update_existing=True
