@@ -243,3 +243,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(import_cli)
+
+    from flask_migrate.cli import db as db_cli
+
+    from harkat.database_roles import grant_app_role
+
+    # ``flask db grant-app-role``: beside ``flask db upgrade``, which runs as the owner role.
+    db_cli.add_command(grant_app_role)
