@@ -46,7 +46,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
 
-    for key in ("IDLE_TIMEOUT", "LOGIN_THROTTLE_WINDOW"):
+    for key in ("IDLE_TIMEOUT", "SESSION_ABSOLUTE_TIMEOUT", "LOGIN_THROTTLE_WINDOW"):
         # From the environment these arrive as a number of minutes.
         if isinstance(app.config[key], int | float):
             app.config[key] = timedelta(minutes=app.config[key])
