@@ -46,7 +46,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
 
-    for key in ("IDLE_TIMEOUT", "LOGIN_THROTTLE_WINDOW"):
+    for key in ("IDLE_TIMEOUT", "SESSION_ABSOLUTE_TIMEOUT", "LOGIN_THROTTLE_WINDOW"):
         # From the environment these arrive as a number of minutes.
         if isinstance(app.config[key], int | float):
             app.config[key] = timedelta(minutes=app.config[key])
@@ -243,3 +243,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(import_cli)
+
+    from flask_migrate.cli import db as db_cli
+
+    from harkat.database_roles import grant_app_role
+
+    # ``flask db grant-app-role``: beside ``flask db upgrade``, which runs as the owner role.
+    db_cli.add_command(grant_app_role)

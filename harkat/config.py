@@ -19,6 +19,8 @@ TIMEZONE = "Asia/Jakarta"
 
 #: A signed-in session that sees no request for this long must sign in again.
 IDLE_TIMEOUT = timedelta(minutes=30)
+#: A sign-in ends this long after it began, however active (ASVS V7.3.2).
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 #: Failed logins for one username inside LOGIN_THROTTLE_WINDOW before it is locked.
 LOGIN_MAX_FAILURES_PER_USER = 5
 #: Failed logins from one client address inside the window before it is locked.

@@ -21,6 +21,8 @@ wins over this file. Defaults live in ``harkat/config.py``.
 
 # Sign-in sessions end after this much inactivity (environment: minutes as a number).
 # IDLE_TIMEOUT = timedelta(minutes=30)
+# ... and this long after signing in, however active (environment: minutes, 720 = 12 hours).
+# SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 
 # Throttling of failed sign-ins, kept in the database so it holds across workers.
 # LOGIN_MAX_FAILURES_PER_USER = 5

@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "login_failed": "gagal masuk",
     "login_blocked": "masuk diblokir",
     "logout": "keluar",
+    "logout_all": "keluar dari semua perangkat",
     "password_change": "mengganti kata sandi",
     "export": "mengekspor",
     "download": "mengunduh",

@@ -64,8 +64,24 @@ def _idle_expired() -> bool:
     return now - float(seen) > current_app.config["IDLE_TIMEOUT"].total_seconds()
 
 
+def _lifetime_expired() -> bool:
+    signed_in_at = current_user.signed_in_at
+    if signed_in_at is None:
+        return False
+    return datetime.now(UTC) - signed_in_at > current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+
+
+def _session_ended() -> str | None:
+    """Return why the signed-in session ended (idle or too old), or None while it holds."""
+    if _lifetime_expired():
+        return "Sesi berakhir karena sudah terlalu lama sejak masuk. Silakan masuk lagi."
+    if _idle_expired():
+        return "Sesi berakhir karena tidak ada aktivitas. Silakan masuk lagi."
+    return None
+
+
 def enforce_access():
-    """``before_request``: sign-in, idle timeout and role checks for the matched endpoint."""
+    """``before_request``: sign-in, session lifetimes and role checks for the matched endpoint."""
     endpoint = request.endpoint
     if request.path.startswith("/api/"):
         # The JSON API signs in by bearer token, never by the session cookie.
@@ -76,12 +92,13 @@ def enforce_access():
         return None
     is_public, allowed = view_access(current_app.view_functions.get(endpoint))
     if current_user.is_authenticated:
-        if _idle_expired():
+        ended = _session_ended()
+        if ended:
             logout_user()
             session.pop("seen_at", None)
             set_actor(None)
             if not is_public:
-                flash("Sesi berakhir karena tidak ada aktivitas. Silakan masuk lagi.", "warning")
+                flash(ended, "warning")
                 return redirect(url_for("auth.login", next=request.full_path))
             return None
         set_actor(current_user)

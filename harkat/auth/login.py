@@ -1,11 +1,11 @@
-"""Flask-Login wiring: sessions carry the user's rotating session token, not the id."""
+"""Flask-Login wiring: a session cookie carries the token of one sign-in, not the user id."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Flask
 
-from harkat.auth.models import User
+from harkat.auth.models import User, UserSession, token_digest
 from harkat.extensions import db, login_manager
 
 
@@ -14,13 +14,21 @@ def configure_login(app: Flask) -> None:
     login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
     login_manager.login_message_category = "info"
     # Not "strong": facilitators on mobile data change address all day, and a strong check would
-    # sign them out each time. Stolen cookies are dealt with by the rotating session token.
+    # sign them out each time. Stolen cookies are dealt with by per-sign-in tokens that signing
+    # out deletes, and by the idle and absolute session lifetimes.
     login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    """Return the active user whose current session token the cookie carries."""
-    return db.session.scalar(
-        sa.select(User).where(User.session_token == token, User.is_active.is_(True))
-    )
+    """Return the active user of the sign-in whose token the cookie carries."""
+    row = db.session.execute(
+        sa.select(User, UserSession.created_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == token_digest(token), User.is_active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    user, signed_in_at = row
+    user.session_token, user.signed_in_at = token, signed_in_at
+    return user

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from harkat.database import TimestampMixin, str_enum, utcnow
 from harkat.extensions import db
@@ -45,11 +46,16 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def token_digest(token: str) -> str:
+    """Return what the database keeps of a session token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __audited__ = True
     #: Never copied into the audit log.
-    __audit_exclude__ = frozenset({"password_hash", "session_token", "last_login_at"})
+    __audit_exclude__ = frozenset({"password_hash", "last_login_at"})
     __table_args__ = (
         sa.CheckConstraint(
             "(role = 'bank_officer') = (bank_id IS NOT NULL)", name="bank_only_for_bank_officers"
@@ -65,11 +71,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     bank_id: Mapped[int | None] = mapped_column(sa.ForeignKey("banks.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    #: What the session cookie carries instead of the id. Replacing it (logout, password change,
-    #: deactivation) ends every session of the user, including cookies captured earlier.
-    session_token: Mapped[str] = mapped_column(
-        sa.String(64), unique=True, default=new_session_token
-    )
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -78,12 +79,20 @@ class User(UserMixin, TimestampMixin, db.Model):
         secondary=user_kecamatan, order_by="Kecamatan.code"
     )
 
-    def get_id(self) -> str:
+    #: The token of the sign-in this request belongs to (set by the user loader or at sign-in);
+    #: it is what the session cookie carries instead of the id.
+    session_token = None
+    #: When that sign-in happened, for the absolute session lifetime.
+    signed_in_at = None
+
+    def get_id(self) -> str | None:
         return self.session_token
 
     def end_all_sessions(self) -> None:
-        """Invalidate every session cookie issued to this user so far."""
-        self.session_token = new_session_token()
+        """Invalidate every session cookie issued to this user so far, on every device."""
+        session = object_session(self)
+        session.execute(sa.delete(UserSession).where(UserSession.user_id == self.id))
+        self.session_token = None
 
     @property
     def kecamatan_codes(self) -> list[str]:
@@ -110,3 +119,19 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(sa.String(64))
     succeeded: Mapped[bool]
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserSession(db.Model):
+    """One sign-in on one device: signing out ends it and leaves the user's other devices."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token in the session cookie, so a copy of the database opens no session.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Signed in at; the session ends ``SESSION_ABSOLUTE_TIMEOUT`` later, however active.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"

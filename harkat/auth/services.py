@@ -16,7 +16,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from harkat.audit import services as audit
 from harkat.auth.domain import ThrottlePolicy, password_problems, retry_after
-from harkat.auth.models import LoginAttempt, Role, User
+from harkat.auth.models import (
+    LoginAttempt,
+    Role,
+    User,
+    UserSession,
+    new_session_token,
+    token_digest,
+)
 from harkat.database import utcnow
 from harkat.errors import DomainError, StopValidation, ValidationError
 from harkat.reference.models import Bank, Kecamatan
@@ -244,8 +251,40 @@ def authenticate(
     return user
 
 
+def start_session(session: Session, user: User, lifetime: timedelta | None = None) -> str:
+    """Open a new sign-in for ``user`` with its own token, and return the token for the cookie.
+
+    Sign-ins of the user older than ``lifetime`` are deleted on the way: they can no longer be used.
+    """
+    now = utcnow()
+    if lifetime is not None:
+        session.execute(
+            sa.delete(UserSession).where(
+                UserSession.user_id == user.id, UserSession.created_at < now - lifetime
+            )
+        )
+    token = new_session_token()
+    session.add(UserSession(user_id=user.id, token_hash=token_digest(token), created_at=now))
+    session.flush()
+    user.session_token, user.signed_in_at = token, now
+    return token
+
+
 def logout(session: Session, user: User) -> None:
-    """End every session of the user, so a copied cookie stops working too."""
-    user.end_all_sessions()
+    """End this sign-in only; the user's other devices stay signed in."""
+    if user.session_token:
+        session.execute(
+            sa.delete(UserSession).where(
+                UserSession.user_id == user.id,
+                UserSession.token_hash == token_digest(user.session_token),
+            )
+        )
     session.flush()
     audit.record(session, "logout", entity=user, actor=audit.Actor(user.id, user.username))
+
+
+def logout_everywhere(session: Session, user: User) -> None:
+    """End every sign-in of the user on every device, including cookies copied earlier."""
+    user.end_all_sessions()
+    session.flush()
+    audit.record(session, "logout_all", entity=user, actor=audit.Actor(user.id, user.username))

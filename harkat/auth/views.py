@@ -63,6 +63,7 @@ def login():
             db.session.commit()  # keep the failed attempt: throttling counts it
             form.form_errors.append(str(refused))
         else:
+            services.start_session(db.session, user, current_app.config["SESSION_ABSOLUTE_TIMEOUT"])
             db.session.commit()
             session.clear()
             login_user(user)
@@ -82,6 +83,17 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.post("/logout-all")
+@roles()
+def logout_all():
+    services.logout_everywhere(db.session, current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Anda sudah keluar dari semua perangkat.", "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @roles()
 def change_password():
@@ -95,7 +107,9 @@ def change_password():
             ),
         )
         if saved:
-            # The old sessions ended with the change; this one continues on the new token.
+            # Every sign-in ended with the change; this device continues on a new one.
+            services.start_session(db.session, user)
+            db.session.commit()
             login_user(user)
             flash("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri.", "success")
             return redirect(url_for("main.home"))
