@@ -213,6 +213,9 @@ def register_security(app: Flask) -> None:
     app.session_interface = TLSAwareSessionInterface()
     app.before_request(enforce_access)
     app.after_request(set_security_headers)
+    from harkat.audit.denials import init_denials
+
+    init_denials(app)
 
 
 def register_templating(app: Flask) -> None:

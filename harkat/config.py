@@ -26,6 +26,11 @@ LOGIN_MAX_FAILURES_PER_USER = 5
 #: Failed logins from one client address inside the window before it is locked.
 LOGIN_MAX_FAILURES_PER_ADDRESS = 20
 LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+#: Refused requests (403/404, CSRF, refused steps, blocked logins) are written once per
+#: (user or address, route, reason) and window of this many minutes, then as one total.
+DENIAL_WINDOW_MINUTES = 10
+#: Keys counted at once per worker; when full, every open window is written out.
+DENIAL_MAX_KEYS = 2000
 
 SESSION_COOKIE_NAME = "harkat_session"
 SESSION_COOKIE_HTTPONLY = True

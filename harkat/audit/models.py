@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "login": "masuk",
     "login_failed": "gagal masuk",
     "login_blocked": "masuk diblokir",
+    "access_denied": "ditolak aksesnya",
     "logout": "keluar",
     "logout_all": "keluar dari semua perangkat",
     "password_change": "mengganti kata sandi",
@@ -71,6 +72,7 @@ ACTION_LABELS = {
 }
 ENTITY_LABELS = {
     "users": "akun",
+    "requests": "permintaan",
     "banks": "bank",
     "schemes": "skema",
     "courses": "kursus",

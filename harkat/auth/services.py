@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from harkat.audit import denials
 from harkat.audit import services as audit
 from harkat.auth.domain import ThrottlePolicy, password_problems, retry_after
 from harkat.auth.models import (
@@ -219,12 +220,13 @@ def authenticate(
     ):
         wait = retry_after(_failures(session, column, value, since), limit, policy.window, now)
         if wait is not None:
-            audit.record(
-                session,
+            # Aggregated per client address and window: a flood of blocked attempts adds
+            # a row or two, not one row per attempt.
+            denials.note(
                 "login_blocked",
-                entity_type="users",
-                changes={"username": username},
+                action="login_blocked",
                 actor=audit.Actor(None, username),
+                detail={"username": username},
             )
             raise LoginRefused(_wait_message(wait))
 

@@ -11,13 +11,14 @@ import io
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from harkat.audit import denials
 from harkat.audit import services as audit
 from harkat.auth.models import Role, User
 from harkat.core import uploads
@@ -968,6 +969,15 @@ def transition(
     try:
         target = next_state(referral.status, data.action, actor.role)
     except TransitionError as error:
+        denials.note(
+            "transition_refused",
+            detail={
+                "referral_id": referral.id,
+                "action": data.action.value,
+                "from_status": referral.status.value,
+                "message": str(error),
+            },
+        )
         raise StopValidation({None: [str(error)]}) from None
     note = _note(data.note)
     extra: dict = {}
@@ -1087,6 +1097,9 @@ def _approve(referral: Referral, terms: Terms | None) -> dict:
         problems["approved_rate_percent"] = [f"{word} disetujui harus antara 0% dan 100%."]
     if problems:
         raise StopValidation(problems)
+    _check_scheme_terms(referral, terms, problems)
+    if problems:
+        raise StopValidation(problems)
     referral.approved_amount = terms.amount
     referral.approved_tenor_months = terms.tenor_months
     referral.approved_rate_percent = terms.annual_rate_percent
@@ -1095,6 +1108,79 @@ def _approve(referral: Referral, terms: Terms | None) -> dict:
         "approved_tenor_months": terms.tenor_months,
         "approved_rate_percent": str(terms.annual_rate_percent),
     }
+
+
+def member_shares(referral: Referral, total: int) -> dict[int, int]:
+    """Split ``total`` over the borrower lines in proportion to what each asked for.
+
+    Half-up to whole rupiah; the last line absorbs the difference so the shares sum to ``total``.
+    :return: ``{referral_member.id: share}``.
+    """
+    requested = referral.requested_amount
+    shares: dict[int, int] = {}
+    given = 0
+    for index, member in enumerate(referral.members):
+        if index == len(referral.members) - 1:
+            shares[member.id] = total - given
+        else:
+            share = int(
+                (Decimal(total) * member.amount / Decimal(requested)).quantize(
+                    Decimal(1), rounding=ROUND_HALF_UP
+                )
+            )
+            shares[member.id] = share
+            given += share
+    return shares
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _check_scheme_terms(
+    referral: Referral, terms: Terms, problems: dict[str | None, list[str]]
+) -> None:
+    """Refuse approval terms outside the referral's scheme: amount, tenor and rate or margin.
+
+    The rate is the scheme's single subsidised rate (copied onto the referral when it was
+    drafted): the city pays for a fixed 3% product, so a bank may neither charge more nor
+    record another figure (0% included) that the loan, schedule and reports would then carry.
+    """
+    scheme = referral.scheme
+    word = referral.bank.rate_word
+    if not scheme.min_tenor_months <= terms.tenor_months <= scheme.max_tenor_months:
+        problems.setdefault("approved_tenor_months", []).append(
+            f"Tenor disetujui: {terms.tenor_months} bulan di luar batas skema {scheme.name} "
+            f"({scheme.min_tenor_months}–{scheme.max_tenor_months} bulan)."
+        )
+    if terms.annual_rate_percent != referral.annual_rate_percent:
+        problems.setdefault("approved_rate_percent", []).append(
+            f"{word.capitalize()} disetujui: harus sama dengan {word} skema {scheme.name}, "
+            f"{_percent(referral.annual_rate_percent)}% per tahun (nominal); skema ini tidak "
+            f"mengizinkan {word} lain, lebih tinggi maupun lebih rendah."
+        )
+    amount_problems = problems.setdefault("approved_amount", [])
+    if scheme.max_amount_per_group is not None and terms.amount > scheme.max_amount_per_group:
+        amount_problems.append(
+            f"Jumlah disetujui: {format_rupiah(terms.amount)} melebihi batas skema "
+            f"{scheme.name} per kelompok ({format_rupiah(scheme.max_amount_per_group)})."
+        )
+    shares = member_shares(referral, terms.amount)
+    for member in referral.members:
+        share = shares[member.id]
+        if not scheme.min_amount_per_member <= share <= scheme.max_amount_per_member:
+            whose = (
+                f"bagian {member.entrepreneur.full_name} {format_rupiah(share)}"
+                if len(referral.members) > 1
+                else format_rupiah(share)
+            )
+            amount_problems.append(
+                f"Jumlah disetujui: {whose} di luar batas skema {scheme.name} per anggota "
+                f"({format_rupiah(scheme.min_amount_per_member)}–"
+                f"{format_rupiah(scheme.max_amount_per_member)})."
+            )
+    if not amount_problems:
+        del problems["approved_amount"]
 
 
 def _check_payoffs(
@@ -1181,7 +1267,23 @@ def _disburse(session: Session, referral: Referral, data: TransitionInput, today
     lines = data.disbursements
     members = {m.id: m for m in referral.members}
     problems: dict[str | None, list[str]] = {}
-    given = {line.member_id: line for line in lines}
+    given: dict[int, Disbursement] = {}
+    for index, line in enumerate(lines):
+        if line.member_id in given:
+            # Two lines for one person are refused, never added up or overwritten silently.
+            member = members.get(line.member_id)
+            name = member.entrepreneur.full_name if member else "yang sama"
+            problems.setdefault(f"lines-{index}", []).append(
+                f"Baris pencairan: anggota {name} tercantum dua kali; satu baris per anggota."
+            )
+            continue
+        given[line.member_id] = line
+    shares = (
+        member_shares(referral, referral.approved_amount)
+        if referral.approved_amount is not None
+        else {}
+    )
+    max_per_member = referral.scheme.max_amount_per_member
     decided_on = to_local(referral.decided_at).date() if referral.decided_at else None
     total = 0
     for index, member in enumerate(referral.members):
@@ -1199,6 +1301,18 @@ def _disburse(session: Session, referral: Referral, data: TransitionInput, today
             problems.setdefault(key, []).append("Jumlah cair wajib diisi dan lebih dari nol.")
         else:
             total += line.amount
+            share = shares.get(member.id)
+            if share is not None and line.amount > share:
+                problems.setdefault(key, []).append(
+                    f"Jumlah cair {member.entrepreneur.full_name}: {format_rupiah(line.amount)} "
+                    f"melebihi bagiannya dari jumlah disetujui ({format_rupiah(share)})."
+                )
+            elif line.amount > max_per_member:
+                problems.setdefault(key, []).append(
+                    f"Jumlah cair {member.entrepreneur.full_name}: {format_rupiah(line.amount)} "
+                    f"melebihi batas skema {referral.scheme.name} per anggota "
+                    f"({format_rupiah(max_per_member)})."
+                )
         if line.disbursed_on is None:
             problems.setdefault(key, []).append("Tanggal cair wajib diisi.")
         elif line.disbursed_on > today:
