@@ -644,12 +644,23 @@ def confirm(referral_id: int, action: str):
 def act(referral_id: int):
     """Take one step of the state machine (the service checks the role and the state)."""
     referral = _referral_or_404(referral_id)
-    form = ActionForm()
+    form = _action_form(referral)
     form.reason_code.choices = []
     if not form.validate_on_submit():
-        for field_errors in form.errors.values():
+        for name, field_errors in form.errors.items():
+            label = getattr(form, name).label.text if hasattr(form, name) else ""
             for message in field_errors:
-                flash(message if isinstance(message, str) else str(message), "danger")
+                text = message if isinstance(message, str) else str(message)
+                flash(f"{label}: {text}" if label else text, "danger")
+        try:
+            refused = Action(form.action.data)
+        except ValueError:
+            refused = None
+        if refused in CONFIRMED_ACTIONS:
+            # Back to the confirmation page, where the refused fields are.
+            return redirect(
+                url_for("referrals.confirm", referral_id=referral.id, action=refused.value)
+            )
         return _back(referral, "aksi")
     try:
         action = Action(form.action.data)

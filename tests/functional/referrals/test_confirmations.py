@@ -125,7 +125,8 @@ def test_disbursement_is_behind_a_disclosure_and_says_what_comes_next(app, clien
     auth.login(c["officer"])
     rid = c["referral"]
     form = client.get(f"/rujukan/{rid}/pencairan").get_data(as_text=True)
-    disclosure = form[form.index('<details class="mt-3') : form.index("</details>")]
+    start = form.index('<details class="mt-3')
+    disclosure = form[start : form.index("</details>", start)]
     assert "tidak dapat dibatalkan" in disclosure
     assert "Ya, catat pencairan" in disclosure
     # The only live submit button is inside the disclosure; Enter in a field does not submit.

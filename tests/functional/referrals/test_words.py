@@ -56,7 +56,7 @@ def test_a_sharia_bank_approves_a_margin_not_bunga(app, client, auth, case):
     c = case(ReferralStatus.IN_REVIEW, bank_code="BSI")
     url = f"/rujukan/{c['referral']}"
     auth.login(c["officer"])
-    page = _page(client, url)
+    page = _page(client, f"{url}/aksi/approve")  # the approval asks first, on its own page
     assert "Margin disetujui (% per tahun)" in page and "Bunga disetujui" not in page
     with app.app_context():
         version = db.session.get(Referral, c["referral"]).version
@@ -98,7 +98,7 @@ def test_a_sharia_bank_approves_a_margin_not_bunga(app, client, auth, case):
 def test_other_banks_still_speak_of_bunga(client, auth, case):
     c = case(ReferralStatus.IN_REVIEW)
     auth.login(c["officer"])
-    page = _page(client, f"/rujukan/{c['referral']}")
+    page = _page(client, f"/rujukan/{c['referral']}/aksi/approve")
     assert "Bunga disetujui (% per tahun)" in page and "Margin disetujui" not in page
     packet = _pdf(client, f"/rujukan/{c['referral']}/paket.pdf")
     assert "Total dibayar / bunga" in packet and "margin" not in packet.lower()
