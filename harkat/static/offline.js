@@ -101,11 +101,11 @@
       if (!response.ok || response.redirected) return;
       const data = await response.json();
       if (mine && mine !== data.account) await Outbox.forgetPeople();
-      await Outbox.keep("people", data.people);
-      await Outbox.setMeta("people_of", data.account);
-      await Outbox.setMeta("people_at", Date.now());
       await Outbox.setMeta("account", data.account);
       await Outbox.setMeta("today_sessions", data.sessions);
+      await Outbox.keep("people", data.people);
+      await Outbox.setMeta("people_of", data.account);
+      await Outbox.setMeta("people_at", Date.now()); /* last: the whole list is on the phone */
     } catch (error) {
       /* Keep what the device has. */
     }
@@ -474,6 +474,7 @@
           if (!keep) return;
         }
         await Outbox.forgetPeople();
+        await Outbox.setMeta("account", null);
         form.dataset.confirmed = "1";
         form.submit();
       });
@@ -483,6 +484,14 @@
   /* ------------------------------------------------------------------ start */
 
   async function start() {
+    /* Whose outbox this page shows: the signed-in account (pages say it; shells ask). */
+    if (body.dataset.account) {
+      await Outbox.setMeta("account", Number(body.dataset.account));
+    } else if (navigator.onLine) {
+      const me = await Outbox.whoAmI();
+      if (me && me.account) await Outbox.setMeta("account", me.account);
+      else if (me && me.signedOut) await Outbox.setMeta("account", null);
+    }
     if ("serviceWorker" in navigator && body.dataset.sw) {
       navigator.serviceWorker.register(body.dataset.sw, { scope: "/" }).catch(() => null);
       navigator.serviceWorker.addEventListener("message", () => {
@@ -503,7 +512,6 @@
     watchForms();
     watchSignOut();
     addDebtRow();
-    if (body.dataset.account) await Outbox.setMeta("account", Number(body.dataset.account));
     await keepSession();
     await refreshPeople();
     await fillPeople();

@@ -70,7 +70,7 @@ def test_a_phone_without_javascript_can_navigate_register_and_sign_out(live_serv
     # Keluar is a POST form with its CSRF token: it signs out without a script.
     menu.locator("> summary").click()
     page.locator("nav summary", has_text="Akun").click()
-    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("button", name="Keluar", exact=True).click()
     arrive(page, r".*/auth/login.*")
     page.goto(f"{base}/pelaku-usaha")
     assert re.search(r"/auth/login", page.url), "still signed in after Keluar"

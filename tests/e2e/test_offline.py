@@ -98,7 +98,7 @@ def _ready(page):
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function(
         "async () => { const o = window.HarkatOutbox;"
-        " return o && (await o.all('people')).length > 0 }"
+        " return o && (await o.getMeta('people_at')) !== null }"
     )
 
 
