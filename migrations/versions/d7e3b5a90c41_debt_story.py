@@ -19,38 +19,6 @@ depends_on = None
 DSR_COLUMNS = ("dsr", "dsr_with_proposed", "dsr_after_take_over")
 
 
-def _foreign_keys_off() -> bool:
-    """SQLite rebuilds ``screenings`` to widen a column; rows of ``screening_debts`` point at it,
-    so the rebuild would trip the foreign key check. Switch it off, and say whether to switch it
-    on again."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return False
-    if not bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        return False
-    _outside_transaction(bind)
-    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    return True
-
-
-def _outside_transaction(bind) -> None:
-    """SQLite ignores the pragma inside a transaction; DDL there is not transactional anyway
-    (Alembic says so), so commit what this run did so far."""
-    driver = bind.connection.driver_connection
-    if driver.in_transaction:
-        driver.commit()
-
-
-def _foreign_keys_on(was_on: bool) -> None:
-    if was_on:
-        bind = op.get_bind()
-        problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise RuntimeError(f"foreign key problems after the rebuild: {problems[:5]}")
-        _outside_transaction(bind)
-        bind.exec_driver_sql("PRAGMA foreign_keys=ON")
-
-
 def _widen(old: sa.Numeric, new: sa.Numeric) -> None:
     with op.batch_alter_table("screenings", schema=None) as batch_op:
         for name in DSR_COLUMNS:
@@ -58,7 +26,8 @@ def _widen(old: sa.Numeric, new: sa.Numeric) -> None:
 
 
 def upgrade():
-    was_on = _foreign_keys_off()
+    # SQLite rebuilds tables other rows point at: migrations/env.py turns foreign keys off
+    # for the run and checks every key afterwards.
     _widen(sa.Numeric(8, 1), sa.Numeric(12, 4))
     with op.batch_alter_table("screening_debts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("amount_repaid", sa.BigInteger(), nullable=True))
@@ -81,11 +50,11 @@ def upgrade():
         batch_op.add_column(sa.Column("proof_sha256", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("proof_mime", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("proof_size", sa.Integer(), nullable=True))
-    _foreign_keys_on(was_on)
 
 
 def downgrade():
-    was_on = _foreign_keys_off()
+    # SQLite rebuilds tables other rows point at: migrations/env.py turns foreign keys off
+    # for the run and checks every key afterwards.
     with op.batch_alter_table("referral_take_overs", schema=None) as batch_op:
         for name in (
             "proof_size",
@@ -108,4 +77,3 @@ def downgrade():
         ):
             batch_op.drop_column(name)
     _widen(sa.Numeric(12, 4), sa.Numeric(8, 1))
-    _foreign_keys_on(was_on)

@@ -17,38 +17,6 @@ branch_labels = None
 depends_on = None
 
 
-def _foreign_keys_off() -> bool:
-    """SQLite rebuilds ``referral_members`` to add a foreign key; rows of ``loans`` point at it,
-    so the rebuild would trip the foreign key check. Switch it off, and say whether to switch it
-    on again."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return False
-    if not bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        return False
-    _outside_transaction(bind)
-    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    return True
-
-
-def _outside_transaction(bind) -> None:
-    """SQLite ignores the pragma inside a transaction; DDL there is not transactional anyway
-    (Alembic says so), so commit what this run did so far."""
-    driver = bind.connection.driver_connection
-    if driver.in_transaction:
-        driver.commit()
-
-
-def _foreign_keys_on(was_on: bool) -> None:
-    if was_on:
-        bind = op.get_bind()
-        problems = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise RuntimeError(f"foreign key problems after the rebuild: {problems[:5]}")
-        _outside_transaction(bind)
-        bind.exec_driver_sql("PRAGMA foreign_keys=ON")
-
-
 def upgrade():
     op.create_table(
         "inbox_done_marks",
@@ -121,7 +89,8 @@ def upgrade():
     op.create_index(
         op.f("ix_exemption_requests_referral_id"), "exemption_requests", ["referral_id"]
     )
-    was_on = _foreign_keys_off()
+    # SQLite rebuilds tables other rows point at: migrations/env.py turns foreign keys off
+    # for the run and checks every key afterwards.
     with op.batch_alter_table("referral_members") as batch:
         batch.add_column(sa.Column("screening_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
@@ -130,7 +99,6 @@ def upgrade():
             ["screening_id"],
             ["id"],
         )
-    _foreign_keys_on(was_on)
     news = "to_status IN ('needs_info', 'approved', 'rejected', 'disbursed')"
     op.create_index(
         "ix_referral_transitions_news",
@@ -152,13 +120,13 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_loan_reports_troubled", table_name="loan_reports")
     op.drop_index("ix_referral_transitions_news", table_name="referral_transitions")
-    was_on = _foreign_keys_off()
+    # SQLite rebuilds tables other rows point at: migrations/env.py turns foreign keys off
+    # for the run and checks every key afterwards.
     with op.batch_alter_table("referral_members") as batch:
         batch.drop_constraint(
             op.f("fk_referral_members_screening_id_screenings"), type_="foreignkey"
         )
         batch.drop_column("screening_id")
-    _foreign_keys_on(was_on)
     op.drop_index(op.f("ix_exemption_requests_referral_id"), table_name="exemption_requests")
     op.drop_index("ix_exemption_requests_status", table_name="exemption_requests")
     op.drop_table("exemption_requests")

@@ -13,22 +13,10 @@ from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
-from tests.fixtures.registration import valid_nik
+from tests.fixtures.registration import entrepreneur_count, registration_form, valid_nik
 
-
-def _form(nik: str, **overrides) -> dict:
-    data = {
-        "nik": nik, "full_name": "Rahmawati Putri", "gender": "", "birth_place": "Jambi",
-        "birth_date": "", "phone": "0812 3456 7890", "address": "Lr. Mawar No. 12", "rt": "5",
-        "rw": "2", "kelurahan_code": "15.71.01.1001", "education": "sma",
-        "marital_status": "married", "dependants": "2",
-    }  # fmt: skip
-    return {**data, **overrides}
-
-
-def _count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Entrepreneur))
+_form = registration_form
+_count = entrepreneur_count
 
 
 def _register(client, nik, **overrides):
