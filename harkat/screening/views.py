@@ -16,7 +16,7 @@ from flask import (
 
 from harkat import downloads
 from harkat.audit import services as audit
-from harkat.auth.access import current_actor, roles
+from harkat.auth.access import current_actor, public, roles
 from harkat.auth.models import Role
 from harkat.core import uploads
 from harkat.core.money import format_rupiah
@@ -28,7 +28,7 @@ from harkat.forms import apply_errors
 from harkat.idempotency import exactly_once
 from harkat.registration import services as registration
 from harkat.registration.domain import ConsentPurpose
-from harkat.screening import documents, services
+from harkat.screening import documents, services, sharing
 from harkat.screening.engine import (
     ILLEGAL_PAYOFF_GUIDANCE,
     Debt,
@@ -239,6 +239,8 @@ def _show(screening, override_form=None, override_debt_id=None, status=200):
             history=services.history(db.session, screening.entrepreneur_id),
             can_edit=registration.can_edit(current_actor()),
             wa_consent=registration.has_consent(screening.entrepreneur, ConsentPurpose.WHATSAPP),
+            share_token=sharing.share_token(screening, current_app.secret_key),
+            share_days=sharing.link_days(db.session),
             can_override=current_actor().role == Role.ADMIN,
             override_forms={
                 d.id: override_form
@@ -294,6 +296,81 @@ def counseling_sheet(screening_id: int):
         downloads.PDF,
         entity=screening,
         changes={"file": "lembar konseling"},
+    )
+
+
+#: What the entrepreneur reads when a shared link no longer opens, and its status code.
+SHARE_PROBLEMS = {
+    "expired": (
+        410,
+        "Tautan ini sudah kedaluwarsa. Minta pendamping Anda mengirim tautan yang baru.",
+    ),
+    "withdrawn": (
+        410,
+        "Tautan ini tidak berlaku lagi karena persetujuan komunikasi lewat WhatsApp telah "
+        "dicabut. Hubungi pendamping Anda untuk mendapatkan lembar konseling.",
+    ),
+    "invalid": (404, "Tautan ini tidak dikenal. Periksa kembali tautan yang Anda terima."),
+}
+
+
+def _shared_sheet(token: str):
+    shared = sharing.open_token(db.session, token, current_app.secret_key)
+    if shared.screening is None:
+        status, message = SHARE_PROBLEMS[shared.problem]
+        response = current_app.make_response(
+            (render_template("screening/shared.html", shared=None, message=message), status)
+        )
+    else:
+        response = None
+    return shared, response
+
+
+def _private(response):
+    # The sheet holds one person's debts: no search engine, no shared cache.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/lembar-konseling/<token>")
+@public
+def shared_sheet(token: str):
+    """What the entrepreneur opens from WhatsApp: what the sheet is, until when, and the PDF."""
+    shared, refused = _shared_sheet(token)
+    if refused is not None:
+        return _private(refused)
+    screening = shared.screening
+    return _private(
+        current_app.make_response(
+            render_template(
+                "screening/shared.html",
+                shared=shared,
+                s=screening,
+                token=token,
+                first_name=screening.entrepreneur.full_name.split()[0],
+            )
+        )
+    )
+
+
+@bp.get("/lembar-konseling/<token>/unduh.pdf")
+@public
+def shared_sheet_pdf(token: str):
+    """The counseling sheet itself, for the holder of a shared link that still opens."""
+    shared, refused = _shared_sheet(token)
+    if refused is not None:
+        return _private(refused)
+    screening = shared.screening
+    return _private(
+        send_attachment(
+            documents.counseling_pdf(screening, utcnow()),
+            f"lembar-konseling-{screening.screened_on.isoformat()}.pdf",
+            downloads.PDF,
+            entity=screening,
+            changes={"file": "lembar konseling (tautan WhatsApp)"},
+        )
     )
 
 

@@ -98,6 +98,14 @@ RULES: dict[str, Rule] = {
             " hari",
         ),
         Rule(
+            "share.link_days",
+            "Tautan lembar konseling yang dibagikan lewat WhatsApp dapat dibuka selama",
+            Decimal(14),
+            Decimal(1),
+            Decimal(90),
+            " hari",
+        ),
+        Rule(
             "import.max_rows",
             "Impor: baris data paling banyak dalam satu berkas (pelaku usaha, daftar pemberi "
             "pinjaman, laporan angsuran)",

@@ -46,6 +46,10 @@ def site(tmp_path_factory):
     from harkat.referrals.models import Referral
     from harkat.referrals.transitions import ReferralStatus
     from harkat.registration.models import Entrepreneur, Group
+    from harkat.auth.models import User
+    from harkat.registration import services as registration
+    from harkat.registration.domain import ConsentPurpose
+    from harkat.screening import sharing
     from harkat.screening.models import Screening
     from harkat.training.models import Cohort, CohortSession
 
@@ -109,6 +113,16 @@ def site(tmp_path_factory):
         ids["session"] = first(
             sa.select(CohortSession.id).where(CohortSession.cohort_id == ids["cohort"])
         )
+        # The counseling sheet's WhatsApp link, as the entrepreneur opens it.
+        screening = db.session.get(Screening, ids["screening"])
+        registration.record_consents(
+            db.session,
+            screening.entrepreneur,
+            {ConsentPurpose.WHATSAPP: True},
+            db.session.get(User, rina),
+        )
+        db.session.commit()
+        ids["share"] = sharing.share_token(screening, app.secret_key)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -243,6 +257,7 @@ def test_every_role_sees_pages_without_serious_accessibility_violations(site, ch
     fac.check(f"/pelatihan/angkatan/{ids['cohort']}/sesi/{ids['session']}/presensi", "attendance")
     fac.check(f"/pelaku-usaha/{ids['person']}/skrining/baru", "screening-form")
     fac.check(f"/skrining/{ids['screening']}", "screening-result")
+    fac.check(f"/lembar-konseling/{ids['share']}", "shared-counseling-sheet")
     fac.check("/rujukan", "referrals")
     fac.check(f"/rujukan/{ids['draft']}", "referral-draft")
     problems += fac.problems

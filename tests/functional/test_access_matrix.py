@@ -87,6 +87,8 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "screening.create": EDITORS,
     "screening.show": EVERYONE,
     "screening.counseling_sheet": EDITORS,
+    "screening.shared_sheet": PUBLIC,
+    "screening.shared_sheet_pdf": PUBLIC,
     "screening.slik_file": EDITORS,
     "screening.override_take_over": ADMIN,
     "lenders.index": ADMIN,

@@ -55,7 +55,8 @@ def test_counseling_sheet_share_carries_the_public_address_and_no_personal_data(
     page = client.get(f"/skrining/{screening_id}").get_data(as_text=True)
     start = page.index('href="https://wa.me/6281234567890?text=')
     link = unquote(page[start : page.index('"', start + 6)])
-    assert f"{PUBLIC}/skrining/{screening_id}/konseling.pdf" in link
+    assert f"{PUBLIC}/lembar-konseling/" in link
+    assert "Tautan ini dapat dibuka selama 14 hari" in link
     assert "Siti" not in link and "localhost" not in link
 
 
