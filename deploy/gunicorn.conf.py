@@ -6,6 +6,8 @@ Start with: gunicorn -c deploy/gunicorn.conf.py 'harkat:create_app()'
 import multiprocessing
 import os
 
+import gunicorn.http.wsgi
+
 bind = os.environ.get("HARKAT_BIND", "127.0.0.1:8000")
 # Two workers per core plus one; HARKAT keeps nothing a worker needs in process memory.
 workers = int(os.environ.get("HARKAT_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -20,3 +22,8 @@ keepalive = 5
 forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 errorlog = "-"
+# NIKs are masked in request lines, paths, query strings and referrers before they are logged.
+logger_class = "harkat.serving.AccessLogger"
+
+# No "Server: gunicorn" banner telling a probe which server and version answers.
+gunicorn.http.wsgi.SERVER = "HARKAT"

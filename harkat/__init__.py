@@ -73,7 +73,11 @@ def configure(app: Flask, test_config: dict | None) -> None:
         )
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # The client's address and scheme come from the proxy; the host does not, unless the
+        # deployment says its proxy sets it: every link that leaves the app is built from
+        # PUBLIC_BASE_URL, and a forged X-Forwarded-Host must not become the request's host.
+        host = count if app.config["PROXY_TRUST_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=host)
 
 
 def database_url(url: str) -> str:
@@ -207,10 +211,18 @@ def register_blueprints(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from harkat.auth.access import enforce_access
     from harkat.auth.login import configure_login
-    from harkat.security import TLSAwareSessionInterface, set_security_headers
+    from harkat.security import (
+        TLSAwareSessionInterface,
+        refuse_control_characters,
+        set_security_headers,
+    )
 
+    from harkat.serving import install_log_masking
+
+    install_log_masking()
     configure_login(app)
     app.session_interface = TLSAwareSessionInterface()
+    app.before_request(refuse_control_characters)
     app.before_request(enforce_access)
     app.after_request(set_security_headers)
     from harkat.audit.denials import init_denials

@@ -40,8 +40,11 @@ SESSION_COOKIE_SECURE = False
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
-#: Trust X-Forwarded-* from this many proxies (0 when served directly).
+#: Trust X-Forwarded-For and X-Forwarded-Proto from this many proxies (0 when served directly).
 PROXY_COUNT = 0
+#: Also trust X-Forwarded-Host from them. Off: the shipped nginx config clears that header, and
+#: absolute links come from PUBLIC_BASE_URL, never from the request.
+PROXY_TRUST_HOST = False
 
 #: Pages and text answers are sent compressed (Flask-Compress): brotli, else gzip. PDFs, XLSX,
 #: ZIPs and images are compressed already and go as they are. Streamed answers are left alone.

@@ -135,4 +135,5 @@ pytest_plugins = [
     "tests.fixtures.registration",
     "tests.fixtures.training",
     "tests.fixtures.referrals",
+    "tests.fixtures.serving",
 ]

@@ -3,17 +3,22 @@ errors as ``{"error": {"code", "message", "fields"}}`` with Indonesian messages.
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema, fields
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from harkat.api import tokens
 from harkat.audit.services import set_actor
 from harkat.auth.models import Role
 from harkat.extensions import db
+from harkat.security import RefusedRequest
 
 API_PREFIX = "/api/v1"
 
@@ -62,6 +67,24 @@ class ErrorDetail(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetail)
+
+
+class JsonParser(FlaskParser):
+    """webargs' parser, refusing JSON nested too deeply for the decoder with 400 (not 500)."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise json.JSONDecodeError(
+                "Struktur JSON terlalu bertingkat.", webargs_core.parse_json.__name__, 0
+            ) from None
+
+
+class Blueprint(SmorestBlueprint):
+    """An API blueprint whose request bodies go through :class:`JsonParser`."""
+
+    ARGUMENTS_PARSER = JsonParser()
 
 
 class HarkatApi(Api):
@@ -145,6 +168,8 @@ def json_error(error: HTTPException):
     elif "errors" in data:
         fields = _flatten(data["errors"]) if isinstance(data["errors"], dict) else {}
     message = data.get("message")
+    if message is None and isinstance(error, RefusedRequest):
+        message = error.description
     response = jsonify(error_body(status, message, fields, data.get("code")))
     response.status_code = status
     for key, value in (data.get("headers") or {}).items():

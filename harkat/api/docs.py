@@ -15,6 +15,7 @@ from harkat.auth.models import Role, User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, apply_errors
+from harkat.security import local_target
 
 bp = Blueprint("api_docs", __name__)
 
@@ -87,5 +88,4 @@ def revoke(token_id: int):
     tokens.revoke_token(db.session, token, actor)
     db.session.commit()
     flash(f"Token {token.hint}… dicabut; sistem yang memakainya tidak dapat masuk lagi.", "success")
-    target = request.form.get("next") or url_for("api_docs.tokens_page")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(local_target(request.form.get("next"), url_for("api_docs.tokens_page")))

@@ -3,6 +3,8 @@ number of rupiah, dates are ISO 8601, times ISO 8601 with their offset."""
 
 from __future__ import annotations
 
+import re
+
 import marshmallow
 from marshmallow import ValidationError, fields, pre_load, validate
 
@@ -117,8 +119,28 @@ class SchemeOut(Schema):
 # --------------------------------------------------------------------------- entrepreneurs
 
 
-class EntrepreneurQuery(PageQuery):
-    q = fields.String(load_default="", validate=validate.Length(max=120))
+#: Ten or more digits (with or without separators): a NIK or a phone number. They are personal
+#: data and must not travel in a URL, where access logs and proxies keep them.
+IDENTITY_DIGITS = re.compile(r"\d(?:[\s.\-/]?\d){9,}")
+
+
+def _no_identity_numbers(value: str) -> None:
+    if IDENTITY_DIGITS.search(value):
+        raise ValidationError(
+            "NIK atau nomor HP tidak boleh dikirim di alamat (query string), yang tercatat di "
+            "log server; cari dengan POST /api/v1/entrepreneurs/search dan isi q di badan JSON."
+        )
+
+
+class EntrepreneurSearch(PageQuery):
+    """The list's search and filters; as the JSON body of POST /entrepreneurs/search the text
+    may hold a NIK or a phone number."""
+
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(max=120),
+        metadata={"description": "Nama, NIK, nomor HP atau nomor registrasi."},
+    )
     kecamatan = fields.String(load_default="", validate=validate.Length(max=8))
     kelurahan = fields.String(load_default="", validate=validate.Length(max=13))
     sector = fields.String(
@@ -142,6 +164,20 @@ class EntrepreneurQuery(PageQuery):
         load_default="", validate=validate.OneOf(["", *[s.value for s in EntrepreneurStatus]])
     )
     group_id = fields.Integer(load_default=None, allow_none=True, validate=ID)
+
+
+class EntrepreneurQuery(EntrepreneurSearch):
+    """The same search in the query string of GET /entrepreneurs: names and registration
+    numbers only."""
+
+    q = fields.String(
+        load_default="",
+        validate=[validate.Length(max=120), _no_identity_numbers],
+        metadata={
+            "description": "Nama atau nomor registrasi. NIK dan nomor HP dicari lewat "
+            "POST /entrepreneurs/search (tidak di alamat)."
+        },
+    )
 
 
 class EntrepreneurIn(Schema):

@@ -8,11 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy.orm.exc import StaleDataError
 
 from harkat.api import schemas as s
-from harkat.api.core import api_roles
+from harkat.api.core import Blueprint, api_roles
 from harkat.auth.models import Role
 from harkat.core.nik import Gender, mask_nik
 from harkat.errors import StaleObjectError, StopValidation
@@ -207,25 +207,30 @@ def _data(body: dict, base: Entrepreneur | None = None) -> registration.Entrepre
     )
 
 
+def _entrepreneur_page(args: dict) -> dict:
+    filters = registration.EntrepreneurFilter(
+        q=args["q"],
+        kecamatan=args["kecamatan"],
+        kelurahan=args["kelurahan"],
+        sector=args["sector"],
+        scale=args["scale"],
+        gender=args["gender"],
+        group_id=args["group_id"],
+        stage=args["stage"],
+        status=args["status"],
+    )
+    items, meta = page_of(registration.search_entrepreneurs(g.user, filters), args)
+    return {"items": [entrepreneur_out(e) for e in items], "meta": meta}
+
+
 @entrepreneurs_bp.route("/entrepreneurs")
 class Entrepreneurs(MethodView):
     @entrepreneurs_bp.arguments(s.EntrepreneurQuery, location="query")
     @entrepreneurs_bp.response(200, s.EntrepreneurPage)
     def get(self, args):
-        """Cari dan saring pelaku usaha dalam wewenang token (seperti halaman daftar)."""
-        filters = registration.EntrepreneurFilter(
-            q=args["q"],
-            kecamatan=args["kecamatan"],
-            kelurahan=args["kelurahan"],
-            sector=args["sector"],
-            scale=args["scale"],
-            gender=args["gender"],
-            group_id=args["group_id"],
-            stage=args["stage"],
-            status=args["status"],
-        )
-        items, meta = page_of(registration.search_entrepreneurs(g.user, filters), args)
-        return {"items": [entrepreneur_out(e) for e in items], "meta": meta}
+        """Saring pelaku usaha dalam wewenang token (seperti halaman daftar). Pencarian dengan
+        NIK atau nomor HP ditolak di sini (400): pakai POST /entrepreneurs/search."""
+        return _entrepreneur_page(args)
 
     @api_roles(*EDITORS)
     @entrepreneurs_bp.arguments(s.EntrepreneurIn)
@@ -236,6 +241,16 @@ class Entrepreneurs(MethodView):
             lambda: registration.register_entrepreneur(db.session, _data(body), g.user)
         )
         return entrepreneur_out(entrepreneur, warnings)
+
+
+@entrepreneurs_bp.route("/entrepreneurs/search")
+class EntrepreneurSearch(MethodView):
+    @entrepreneurs_bp.arguments(s.EntrepreneurSearch)
+    @entrepreneurs_bp.response(200, s.EntrepreneurPage)
+    def post(self, args):
+        """Cari pelaku usaha dengan NIK, nomor HP, nama atau nomor registrasi di badan JSON,
+        sehingga nomor identitas tidak tercatat di log alamat. Hanya membaca; boleh diulang."""
+        return _entrepreneur_page(args)
 
 
 def _entrepreneur(entrepreneur_id: int) -> Entrepreneur:

@@ -23,12 +23,13 @@ def configure_login(app: Flask) -> None:
 def load_user(token: str) -> User | None:
     """Return the active user of the sign-in whose token the cookie carries."""
     row = db.session.execute(
-        sa.select(User, UserSession.created_at)
+        sa.select(User, UserSession.created_at, UserSession.search_text)
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == token_digest(token), User.is_active.is_(True))
     ).first()
     if row is None:
         return None
-    user, signed_in_at = row
+    user, signed_in_at, search_text = row
     user.session_token, user.signed_in_at = token, signed_in_at
+    user.saved_search = search_text or ""
     return user

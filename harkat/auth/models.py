@@ -84,6 +84,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_token = None
     #: When that sign-in happened, for the absolute session lifetime.
     signed_in_at = None
+    #: The entrepreneur search this sign-in last made (see ``UserSession.search_text``).
+    saved_search = ""
 
     def get_id(self) -> str | None:
         return self.session_token
@@ -121,6 +123,10 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: The longest search kept for a sign-in (the search field allows 120 characters).
+SEARCH_TEXT_MAX = 200
+
+
 class UserSession(db.Model):
     """One sign-in on one device: signing out ends it and leaves the user's other devices."""
 
@@ -132,6 +138,9 @@ class UserSession(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     #: Signed in at; the session ends ``SESSION_ABSOLUTE_TIMEOUT`` later, however active.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The entrepreneur list's search terms (often a NIK or a name), kept here on the server
+    #: rather than in the readable session cookie or the URL; gone when the sign-in ends.
+    search_text: Mapped[str | None] = mapped_column(sa.String(SEARCH_TEXT_MAX))
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} user={self.user_id}>"

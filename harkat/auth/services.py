@@ -18,6 +18,7 @@ from harkat.audit import denials
 from harkat.audit import services as audit
 from harkat.auth.domain import ThrottlePolicy, password_problems, retry_after
 from harkat.auth.models import (
+    SEARCH_TEXT_MAX,
     LoginAttempt,
     Role,
     User,
@@ -199,6 +200,13 @@ def _wait_message(wait: timedelta) -> str:
     )
 
 
+#: The one answer to every refused sign-in: unknown user, wrong password or deactivated account.
+LOGIN_REFUSED = (
+    "Nama pengguna atau kata sandi salah, atau akun tidak aktif. Periksa lalu coba lagi, atau "
+    "hubungi admin Dinas."
+)
+
+
 def authenticate(
     session: Session,
     username: str,
@@ -235,18 +243,21 @@ def authenticate(
     succeeded = bool(user and valid and user.is_active)
     session.add(LoginAttempt(username=username, address=address, succeeded=succeeded, at=now))
     if not succeeded:
+        changes = {"username": username}
+        if user and valid and not user.is_active:
+            # Only the audit log tells: the form must not reveal which accounts exist and
+            # which were switched off (a correct password would otherwise confirm it).
+            changes["reason"] = "akun nonaktif"
         audit.record(
             session,
             "login_failed",
             entity_type="users",
             entity_id=user.id if user else None,
-            changes={"username": username},
+            changes=changes,
             actor=audit.Actor(None, username),
         )
         session.flush()
-        if user and valid and not user.is_active:
-            raise LoginRefused("Akun ini sudah dinonaktifkan. Hubungi admin Dinas.")
-        raise LoginRefused("Nama pengguna atau kata sandi salah.")
+        raise LoginRefused(LOGIN_REFUSED)
     user.last_login_at = now
     session.flush()
     audit.record(session, "login", entity=user, actor=audit.Actor(user.id, user.username))
@@ -270,6 +281,22 @@ def start_session(session: Session, user: User, lifetime: timedelta | None = Non
     session.flush()
     user.session_token, user.signed_in_at = token, now
     return token
+
+
+def remember_search(session: Session, user: User, text: str) -> None:
+    """Keep the entrepreneur list's search for this sign-in only, on the server ("" clears it).
+
+    Search terms are often a NIK: they never travel in a URL (access logs, browser history) or
+    in the session cookie (signed, not encrypted).
+    """
+    text = text.strip()[:SEARCH_TEXT_MAX]
+    if user.session_token:
+        session.execute(
+            sa.update(UserSession)
+            .where(UserSession.token_hash == token_digest(user.session_token))
+            .values(search_text=text or None)
+        )
+    user.saved_search = text
 
 
 def logout(session: Session, user: User) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -22,17 +20,9 @@ from harkat.auth.domain import ThrottlePolicy
 from harkat.auth.forms import ChangePasswordForm, LoginForm
 from harkat.extensions import db
 from harkat.forms import save_form
+from harkat.security import local_target
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow ``next`` to a path on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("main.home")
 
 
 def _throttle_policy() -> ThrottlePolicy:
@@ -68,7 +58,7 @@ def login():
             session.clear()
             login_user(user)
             flash(f"Selamat datang, {user.full_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_target(request.args.get("next"), url_for("main.home")))
     return render_template("auth/login.html", form=form)
 
 

@@ -8,7 +8,11 @@ to a bank. :func:`clean_text` removes them from every text field before validati
 
 Control characters (``U+0000``–``U+001F`` except tab and line breaks) are *not* removed: they
 never come from typing, so a field holding one is refused (:func:`control_characters`) rather
-than stored differently.
+than stored differently. The same goes for the bidirectional embeddings, overrides and isolates
+(``U+202A``–``U+202E``, ``U+2066``–``U+2069``): they reorder what a reader sees ("Siti" followed
+by a right-to-left override shows another name in every list and letter), so they are refused,
+never silently dropped. Plain direction marks (``U+200E``, ``U+200F``) reorder nothing and are
+removed like other invisibles.
 """
 
 from __future__ import annotations
@@ -30,12 +34,18 @@ _INVISIBLE_EXTRA = frozenset(
         "\u2800",  # braille pattern blank
     }
 )
+#: Bidirectional controls that change the order in which text is shown (Trojan Source, name
+#: spoofing): refused like control characters.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Control characters that keyboards do produce in a text area.
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
 def is_invisible(char: str) -> bool:
-    """Tell whether a character shows nothing and means nothing in a field."""
+    """Tell whether a character shows nothing and means nothing in a field (bidirectional
+    controls do mean something: they reorder the text around them)."""
+    if char in BIDI_CONTROLS:
+        return False
     return unicodedata.category(char) == "Cf" or char in _INVISIBLE_EXTRA
 
 
@@ -68,7 +78,7 @@ def control_characters(value: str, *, multiline: bool = False) -> list[str]:
     """
     found: list[str] = []
     for char in value:
-        if unicodedata.category(char) != "Cc":
+        if unicodedata.category(char) != "Cc" and char not in BIDI_CONTROLS:
             continue
         if multiline and char in _ALLOWED_CONTROLS:
             continue
@@ -125,6 +135,8 @@ def name_problem(name: str, label: str = "Nama") -> str | None:
             continue  # not on a KTP, but harmless and used by some records (``Hamid 2``)
         if unicodedata.category(char) == "Cc":
             kind = "karakter kontrol"
+        elif char in BIDI_CONTROLS:
+            kind = "karakter pengatur arah teks"
         elif unicodedata.category(char) in ("So", "Sk", "Cs", "Co"):
             kind = "emoji atau simbol"
         else:

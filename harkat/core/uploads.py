@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -72,7 +73,143 @@ def check_file(
         raise UploadError(format_message)
     if len(data) > max_bytes:
         raise UploadError(size_message.format(limit=size_label(max_bytes)))
+    if kind == PDF:
+        refuse_active_pdf(data)
+    else:
+        refuse_oversized_image(data)
     return kind
+
+
+# --------------------------------------------------------------------------- hostile files
+
+#: A photo may declare at most this many pixels. A phone's full-resolution photo is 12–50
+#: megapixels; a "decompression bomb" declares billions in a few kilobytes and would take
+#: gigabytes of memory to decode (thumbnails, EXIF removal).
+MAX_IMAGE_PIXELS = 100_000_000
+
+#: What a PDF viewer runs by itself: scripts, launching programs, actions on opening or on
+#: events, embedded files and media. None of it belongs in a scanned KTP or a bank letter.
+_ACTIVE_KEYS = {
+    "/JS": "JavaScript",
+    "/JavaScript": "JavaScript",
+    "/AA": "tindakan otomatis",
+    "/Launch": "perintah menjalankan program",
+    "/EmbeddedFile": "berkas tersisip",
+    "/EmbeddedFiles": "berkas tersisip",
+    "/RichMedia": "media tersisip",
+}
+_ACTIVE_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "perintah menjalankan program",
+    "/ImportData": "tindakan otomatis",
+    "/SubmitForm": "pengiriman formulir",
+    "/RichMediaExecute": "media tersisip",
+}
+_RAW_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_RAW_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_RAW_ACTIVE = re.compile(
+    rb"/(JS|JavaScript|AA|Launch|EmbeddedFiles?|RichMedia|ImportData|SubmitForm)(?![A-Za-z0-9])"
+    rb"|/OpenAction\s*(?!\[)"
+)
+
+
+def refuse_active_pdf(data: bytes) -> None:
+    """Refuse a PDF that would run something when opened (ASVS V5.2): JavaScript, an action on
+    opening (``/OpenAction`` other than "open at this page"), automatic actions, launching a
+    program, embedded files. Objects packed in compressed object streams are read with pypdf; a
+    file pypdf cannot parse is judged from its bytes outside streams.
+
+    :raise UploadError: naming what was found.
+    """
+    found = _pdf_active_content(data)
+    if found:
+        raise UploadError(
+            f"Berkas: PDF ini berisi {found}, yang dapat berjalan sendiri saat dibuka, jadi "
+            'ditolak. Cetak ulang ke PDF ("Simpan sebagai PDF") atau pindai dokumennya, lalu '
+            "unggah lagi."
+        )
+
+
+def _pdf_active_content(data: bytes) -> str | None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UploadError(
+                "Berkas: PDF dikunci dengan kata sandi sehingga bank tidak dapat membacanya. "
+                "Buka kuncinya atau pindai ulang dokumennya, lalu unggah lagi."
+            )
+        numbers = {
+            (number, generation)
+            for generation, objects in reader.xref.items()
+            for number in objects
+        } | {(number, 0) for number in reader.xref_objStm}
+        for number, generation in sorted(numbers):
+            try:
+                obj = reader.get_object(IndirectObject(number, generation, reader))
+            except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                continue
+            if not isinstance(obj, DictionaryObject):
+                continue
+            for key, label in _ACTIVE_KEYS.items():
+                if key in obj:
+                    return label
+            action = obj.get("/S")
+            if isinstance(action, NameObject) and action in _ACTIVE_ACTIONS:
+                return _ACTIVE_ACTIONS[action]
+            opening = obj.get("/OpenAction")
+            if opening is not None:
+                opening = opening.get_object()
+                # An explicit destination ("open at page 1, fit width") runs nothing.
+                if not isinstance(opening, ArrayObject):
+                    inner = opening.get("/S") if isinstance(opening, DictionaryObject) else None
+                    return _ACTIVE_ACTIONS.get(inner, "tindakan saat dibuka (OpenAction)")
+        if numbers:
+            return None
+    except UploadError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError):
+        pass
+    # pypdf could not read it: judge the bytes outside streams (a stream's compressed bytes
+    # would match a short name like /JS by chance).
+    text = _RAW_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), _RAW_STREAM.sub(b"", data))
+    match = _RAW_ACTIVE.search(text)
+    if match is None:
+        return None
+    name = "/" + match.group(0)[1:].split()[0].decode("latin-1").rstrip("<")
+    if name.startswith("/OpenAction"):
+        return "tindakan saat dibuka (OpenAction)"
+    return _ACTIVE_KEYS.get(name) or _ACTIVE_ACTIONS.get(name, "tindakan otomatis")
+
+
+def refuse_oversized_image(data: bytes) -> None:
+    """Refuse a JPEG or PNG whose header declares more than :data:`MAX_IMAGE_PIXELS` (the
+    header alone is read; nothing is decoded).
+
+    :raise UploadError: with the size found.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        width, height = MAX_IMAGE_PIXELS, 2
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise UploadError(
+            "Berkas: gambar tidak dapat dibaca (rusak). Foto ulang atau simpan ulang sebagai JPEG."
+        ) from None
+    if width * height > MAX_IMAGE_PIXELS:
+        size = f"{width:,} × {height:,}".replace(",", ".")
+        raise UploadError(
+            f"Berkas: gambar terlalu besar ({size} piksel; paling banyak "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} megapiksel). Perkecil fotonya lalu unggah lagi."
+        )
 
 
 def store_file(

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from harkat.audit import denials
 from harkat.extensions import db
+from harkat.security import RefusedRequest
 
 MESSAGES = {
     400: ("Permintaan tidak valid", "Data yang dikirim tidak dapat diproses."),
@@ -53,7 +54,7 @@ def init_errorhandlers(app: Flask) -> None:
             return json_error(error)
         if error.code is None or request.endpoint == "static":
             return error
-        return _render(error.code)
+        return _render(error.code, error.description if isinstance(error, RefusedRequest) else None)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -1230,17 +1230,34 @@ def packet(referral_id: int):
 @bp.get("/verifikasi-rujukan/<token>")
 @public
 def verify(token: str):
-    """Public check of a printed packet: number, bank, date and status, name masked."""
+    """Public check of a printed packet: whether it is authentic and still in force, with its
+    number, bank and date and the name masked. Never the case's live status (under review,
+    approved, rejected): whoever holds the paper has no claim to the bank's decision."""
     from harkat.training.certificates import mask_name
 
     referral = None
     if 20 <= len(token) <= 64:
         referral = db.session.scalar(sa.select(Referral).where(Referral.verify_token == token))
     if referral is None or referral.status == ReferralStatus.DRAFT:
-        return render_template("referrals/verify.html", r=None), 404
-    return render_template(
-        "referrals/verify.html", r=referral, name=mask_name(referral.entrepreneur.full_name)
-    )
+        response = current_app.make_response(
+            (render_template("referrals/verify.html", r=None), 404)
+        )
+    else:
+        response = current_app.make_response(
+            render_template(
+                "referrals/verify.html",
+                r=referral,
+                in_force=referral.status not in PACKET_NO_LONGER_IN_FORCE,
+                name=mask_name(referral.entrepreneur.full_name),
+            )
+        )
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+#: A packet of a referral that was withdrawn or refused is no longer in force; the public page
+#: says only that, not which.
+PACKET_NO_LONGER_IN_FORCE = frozenset({ReferralStatus.WITHDRAWN, ReferralStatus.REJECTED})
 
 
 # --------------------------------------------------------------------------- queue

@@ -18,7 +18,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from sqlalchemy.orm import selectinload
@@ -26,6 +25,7 @@ from werkzeug.utils import secure_filename
 
 from harkat import downloads
 from harkat.audit import services as audit
+from harkat.auth import services as auth
 from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
@@ -69,7 +69,6 @@ bp = Blueprint("registration", __name__)
 
 READERS = (Role.ADMIN, Role.FACILITATOR, Role.VIEWER, Role.BANK_OFFICER)
 EDITORS = (Role.ADMIN, Role.FACILITATOR)
-SEARCH_KEY = "entrepreneur_search"
 
 
 def _entrepreneur_or_404(entrepreneur_id: int) -> Entrepreneur:
@@ -107,7 +106,7 @@ def _enum_or_none(enum_cls, value):
 def _filters() -> services.EntrepreneurFilter:
     args = request.args
     return services.EntrepreneurFilter(
-        q=session.get(SEARCH_KEY, ""),
+        q=current_actor().saved_search,
         kecamatan=args.get("kecamatan", ""),
         kelurahan=args.get("kelurahan", ""),
         sector=args.get("sector", ""),
@@ -123,8 +122,8 @@ def _filters() -> services.EntrepreneurFilter:
 @bp.get("/pelaku-usaha")
 @roles(*READERS)
 def index():
-    """List entrepreneurs in scope; the search text travels by POST and stays in the session,
-    so names and NIKs never appear in URLs or server logs."""
+    """List entrepreneurs in scope; the search text travels by POST and is kept on the server
+    with the sign-in, so names and NIKs never appear in URLs, server logs or cookies."""
     hide_from_bank_officers()
     user = current_actor()
     filters = _filters()
@@ -170,10 +169,12 @@ def index():
 def search():
     hide_from_bank_officers()
     form = SearchForm()
-    if form.validate_on_submit():
-        session[SEARCH_KEY] = (form.q.data or "").strip()
     if request.form.get("clear"):
-        session.pop(SEARCH_KEY, None)
+        auth.remember_search(db.session, current_actor(), "")
+        db.session.commit()
+    elif form.validate_on_submit():
+        auth.remember_search(db.session, current_actor(), form.q.data or "")
+        db.session.commit()
     args = {k: v for k, v in request.args.items() if k != "page"}
     return redirect(url_for("registration.index", **args))
 

@@ -3,18 +3,9 @@ database (SQLite or PostgreSQL): one record, every answer points at it, none is 
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
-from pathlib import Path
 
-import pytest
 import requests
 import sqlalchemy as sa
 
@@ -22,57 +13,9 @@ from harkat.auth.models import Role
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
 from tests.fixtures.registration import valid_nik
+from tests.fixtures.serving import csrf_token
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 PASSWORD = "Jambi-Bahagia-2026!"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def served(app):
-    """The app of this test's database, served by gunicorn with two workers."""
-    if not GUNICORN.exists():
-        pytest.skip("gunicorn is not installed")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        HARKAT_BIND=f"127.0.0.1:{port}",
-        HARKAT_WORKERS="2",
-        HARKAT_DATABASE_URL=app.config["DATABASE_URL"],
-        HARKAT_INSTANCE_PATH=app.instance_path,
-        HARKAT_SECRET_KEY="race-secret",
-    )
-    process = subprocess.Popen(  # noqa: S603 - our own server on loopback
-        [str(GUNICORN), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "harkat:create_app()"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start")
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1]
 
 
 def test_one_item_sent_eight_times_at_once_is_stored_once(app, served, create_user):
@@ -81,14 +24,14 @@ def test_one_item_sent_eight_times_at_once_is_stored_once(app, served, create_us
     login = session.get(f"{served}/auth/login")
     session.post(
         f"{served}/auth/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": _csrf(login.text)},
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf_token(login.text)},
     )
     form_page = session.get(f"{served}/pelaku-usaha/baru")
     assert form_page.ok
     data = {
-        "csrf_token": _csrf(form_page.text), "nik": valid_nik(), "full_name": "Rahmawati Putri",
-        "birth_place": "Jambi", "address": "Lr. Mawar No. 12", "kelurahan_code": "15.71.01.1001",
-        "dependants": "0",
+        "csrf_token": csrf_token(form_page.text), "nik": valid_nik(),
+        "full_name": "Rahmawati Putri", "birth_place": "Jambi", "address": "Lr. Mawar No. 12",
+        "kelurahan_code": "15.71.01.1001", "dependants": "0",
     }  # fmt: skip
     headers = {
         "Accept": "application/json",

@@ -311,5 +311,27 @@ def test_verification_page_is_public_and_masked(app, client, case):
         referral = db.session.get(Referral, c["referral"])
         token, number = referral.verify_token, referral.number
     page = client.get(f"/verifikasi-rujukan/{token}").get_data(as_text=True)
-    assert number in page and "Diajukan" in page and "Siti Aminah" not in page
+    assert number in page and "SAH" in page and "Siti Aminah" not in page
     assert client.get("/verifikasi-rujukan/" + "x" * 43).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        (ReferralStatus.IN_REVIEW, "SAH"),
+        (ReferralStatus.APPROVED, "SAH"),
+        (ReferralStatus.DISBURSED, "SAH"),
+        (ReferralStatus.REJECTED, "TIDAK BERLAKU LAGI"),
+        (ReferralStatus.WITHDRAWN, "TIDAK BERLAKU LAGI"),
+    ],
+)
+def test_verification_page_shows_validity_never_the_banks_decision(
+    app, client, case, status, shown
+):
+    c = case(status)
+    with app.app_context():
+        token = db.session.get(Referral, c["referral"]).verify_token
+    page = client.get(f"/verifikasi-rujukan/{token}").get_data(as_text=True)
+    assert shown in page, page[page.find("<main") :][:1500]
+    for label in ("Diajukan", "Ditelaah bank", "Disetujui", "Ditolak", "Ditarik", "Dana cair"):
+        assert label not in page.replace("Diajukan</dt>", "")

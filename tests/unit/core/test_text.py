@@ -8,14 +8,23 @@ from hypothesis import strategies as st
 
 from harkat.core.text import clean_text, control_characters, describe_char, name_problem
 
-INVISIBLES = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u202e",
-              "\u2060", "\u2066"]  # fmt: skip
+INVISIBLES = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u2060"]
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
 SPACES = ["\u00a0", "\u2007", "\u202f", "\u3000", "\u2009"]
 
 
 @pytest.mark.parametrize("char", INVISIBLES)
 def test_invisible_characters_are_removed(char):
     assert clean_text(f"{char}Siti{char} Aminah{char}") == "Siti Aminah"
+
+
+@pytest.mark.parametrize("char", BIDI)
+def test_bidirectional_controls_are_kept_to_be_refused_not_dropped(char):
+    # "Siti" + right-to-left override would show as another name in every list and letter.
+    assert clean_text(f"Siti{char} Aminah") == f"Siti{char} Aminah"
+    assert control_characters(f"Siti{char} Aminah{char}") == [char]
+    assert control_characters(f"Jl.{char} Mawar", multiline=True) == [char]
+    assert f"karakter pengatur arah teks U+{ord(char):04X}" in name_problem(f"Siti{char}gnp.exe")
 
 
 @pytest.mark.parametrize("char", SPACES)
@@ -31,7 +40,7 @@ _OTHER_INVISIBLES = "\u034f\u115f\u1160\u17b4\u17b5\u180e\u3164\uffa0\u2800\u202
         alphabet=st.characters(
             codec="utf-8",
             exclude_categories=["Cf", "Zs", "Cs"],
-            exclude_characters=_OTHER_INVISIBLES,
+            exclude_characters=_OTHER_INVISIBLES + "".join(BIDI),
         )
     )
 )

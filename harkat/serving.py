@@ -1,0 +1,67 @@
+"""What the servers in front of the app write to their logs: request lines with every NIK masked.
+
+A NIK (or any 16 digits, with spaces, dots, dashes or their URL encodings between them) can reach
+a URL from an old bookmark, a bank's script or a mistyped search. Access logs are kept for months
+and read by people with no right to the registry, so the request line, path, query string and
+referrer are masked before they are written: by gunicorn in production
+(``logger_class = "harkat.serving.AccessLogger"`` in ``deploy/gunicorn.conf.py``) and by the
+development server of ``make run`` (:class:`MaskingFilter`, installed by the app).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+#: A separator between digits as it appears in a raw URL: space (encoded or ``+``), dot, dash,
+#: slash, underscore, a non-breaking space.
+_URL_SEPARATOR = r"(?:%20|%2[dDeEfF]|%C2%A0|\+|[ .\-/_])"
+_NIK_IN_URL = re.compile(rf"(?<![\d])\d(?:{_URL_SEPARATOR}?\d){{15,}}")
+
+
+def mask_identity_numbers(text: str) -> str:
+    """Mask every run of 16 or more digits in a URL or log line: ``1571********0001``."""
+
+    def mask(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", re.sub(_URL_SEPARATOR, "", match.group(0)))
+        return f"{digits[:4]}{'*' * (len(digits) - 8)}{digits[-4:]}"
+
+    return _NIK_IN_URL.sub(mask, text)
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that masks NIKs in the formatted message (the development server writes
+    the request line as an argument of its access-log record)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_identity_numbers(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def install_log_masking() -> None:
+    """Mask NIKs in the development server's access log (idempotent)."""
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, MaskingFilter) for f in logger.filters):
+        logger.addFilter(MaskingFilter())
+
+
+try:  # gunicorn is installed in deployments (the ``deploy`` extra), not needed by the app
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # pragma: no cover - exercised where gunicorn is absent
+    _GunicornLogger = None
+
+if _GunicornLogger is not None:
+
+    class AccessLogger(_GunicornLogger):
+        """gunicorn's logger with the request line, path, query string, referrer and every
+        request header masked before the access-log format is applied."""
+
+        def atoms(self, resp, req, environ, request_time):
+            atoms = super().atoms(resp, req, environ, request_time)
+            for key, value in atoms.items():
+                if isinstance(value, str) and key not in ("t", "h"):
+                    atoms[key] = mask_identity_numbers(value)
+            return atoms
