@@ -211,18 +211,13 @@ def register_blueprints(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from harkat.auth.access import enforce_access
     from harkat.auth.login import configure_login
-    from harkat.security import (
-        TLSAwareSessionInterface,
-        refuse_control_characters,
-        set_security_headers,
-    )
-
+    from harkat.security import HarkatRequest, TLSAwareSessionInterface, set_security_headers
     from harkat.serving import install_log_masking
 
     install_log_masking()
     configure_login(app)
     app.session_interface = TLSAwareSessionInterface()
-    app.before_request(refuse_control_characters)
+    app.request_class = HarkatRequest
     app.before_request(enforce_access)
     app.after_request(set_security_headers)
     from harkat.audit.denials import init_denials

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, request
+from flask import Request, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
 
@@ -85,17 +85,19 @@ def _has_control(text: str) -> bool:
     return any(ord(char) < 32 or ord(char) == 127 for char in text)
 
 
-def refuse_control_characters() -> None:
-    """``before_request``: an uploaded file's name with a NUL byte, a line break or another
-    control character is refused with 400 before any view stores or echoes it."""
-    if request.mimetype != "multipart/form-data":
-        return
-    for _, upload in request.files.items(multi=True):
-        if upload.filename and _has_control(upload.filename):
-            raise RefusedRequest(
-                "Nama berkas berisi karakter yang tidak diizinkan (karakter kendali). Ganti "
-                "nama berkasnya lalu unggah lagi."
-            )
+class HarkatRequest(Request):
+    """Flask's request, refusing with 400 an uploaded file whose name holds a NUL byte, a line
+    break or another control character, as soon as the body is parsed (so after a view has
+    raised its own size limit) and before any view stores or echoes the name."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        for _, upload in self.files.items(multi=True):
+            if upload.filename and _has_control(upload.filename):
+                raise RefusedRequest(
+                    "Nama berkas berisi karakter yang tidak diizinkan (karakter kendali). Ganti "
+                    "nama berkasnya lalu unggah lagi."
+                )
 
 
 def local_target(target: str | None, fallback: str) -> str:
