@@ -245,6 +245,7 @@ def register_commands(app: Flask) -> None:
     from harkat.reference.cli import seed_cli
     from harkat.registration.cli import import_cli
     from harkat.reports.cli import report_cli
+    from harkat.static_files import static_cli
 
     app.cli.add_command(report_cli)
     app.cli.add_command(tokens_cli)
@@ -253,6 +254,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(import_cli)
+    app.cli.add_command(static_cli)
 
     from flask_migrate.cli import db as db_cli
 

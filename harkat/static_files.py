@@ -18,7 +18,9 @@ import re
 from pathlib import Path
 
 import brotli
-from flask import Flask, Response, abort, request, send_from_directory
+import click
+from flask import Flask, Response, abort, current_app, request, send_from_directory
+from flask.cli import with_appcontext
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -113,3 +115,71 @@ def init_static_files(app: Flask) -> StaticFiles:
     app.view_functions["static"] = files.serve
     app.extensions["harkat_static_files"] = files
     return files
+
+
+# --------------------------------------------------------------------------- export for nginx
+
+#: Pages nginx shows itself, in Indonesian, when the app cannot answer (gunicorn down or
+#: restarting) or a body is over the proxy's size limit.
+PROXY_PAGES = {
+    "502.html": (
+        "Layanan sedang dimulai ulang",
+        "HARKAT sedang tidak dapat dihubungi, biasanya karena sedang diperbarui atau dimulai "
+        "ulang. Data Anda aman; tidak ada yang tersimpan setengah jalan. Coba lagi beberapa "
+        "saat lagi. Jika berlanjut, hubungi operator Dinas Koperasi dan UMKM.",
+        502,
+    ),
+    "413.html": (
+        "Kiriman terlalu besar",
+        "Berkas atau formulir yang dikirim melebihi batas ukuran. Perkecil fotonya (atau kirim "
+        "lebih sedikit berkas sekaligus) lalu coba lagi.",
+        413,
+    ),
+}
+
+
+def export_public(app: Flask, directory: Path) -> int:
+    """Write what nginx serves without the app: every static file under its hashed name (with a
+    ``.gz`` copy of text files for ``gzip_static``) in ``directory/static``, and the proxy's
+    error pages in ``directory/errors``. Returns the number of files written.
+
+    Hashed names never change meaning, so files of an earlier release may stay: pages rendered
+    before a deploy still find their stylesheet.
+    """
+    from flask import render_template
+
+    files: StaticFiles = app.extensions["harkat_static_files"]
+    written = 0
+    for name, url_name in files.urls.items():
+        target = directory / "static" / url_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        raw = (files.folder / name).read_bytes()
+        target.write_bytes(raw)
+        written += 1
+        if (mimetypes.guess_type(name)[0] or "") in COMPRESSIBLE:
+            target.with_name(target.name + ".gz").write_bytes(
+                gzip.compress(raw, compresslevel=9, mtime=0)
+            )
+            written += 1
+    errors = directory / "errors"
+    errors.mkdir(parents=True, exist_ok=True)
+    with app.test_request_context("/"):
+        for filename, (title, message, code) in PROXY_PAGES.items():
+            page = render_template("errors/proxy.html", title=title, message=message, code=code)
+            (errors / filename).write_text(page, "utf-8")
+            written += 1
+    return written
+
+
+@click.group("static", help="Berkas statis untuk nginx.")
+def static_cli() -> None:
+    pass
+
+
+@static_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_command(directory: Path) -> None:
+    """Tulis berkas statis (nama ber-hash) dan halaman galat nginx ke DIRECTORY."""
+    written = export_public(current_app._get_current_object(), directory)
+    click.echo(f"{written} berkas ditulis ke {directory}.")
