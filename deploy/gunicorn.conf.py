@@ -22,7 +22,8 @@ keepalive = 5
 forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 errorlog = "-"
-# NIKs are masked in request lines, paths, query strings and referrers before they are logged.
+# One JSON line per request (request id, route — never the query string —, status, duration,
+# user or token, client address) and gunicorn's own messages as JSON (harkat/serving.py).
 logger_class = "harkat.serving.AccessLogger"
 
 # No "Server: gunicorn" banner telling a probe which server and version answers.

@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_static_files(app)
     register_models()
     register_blueprints(app)
+    register_logging(app)
     register_security(app)
     register_templating(app)
     register_errorhandlers(app)
@@ -206,6 +207,12 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(api_docs_bp)
+
+
+def register_logging(app: Flask) -> None:
+    from harkat.logs import configure_logging
+
+    configure_logging(app)
 
 
 def register_security(app: Flask) -> None:

@@ -1,11 +1,11 @@
-"""What the servers in front of the app write to their logs: request lines with every NIK masked.
+"""What the servers in front of the app write to their logs: JSON lines, with every NIK masked.
 
 A NIK (or any 16 digits, with spaces, dots, dashes or their URL encodings between them) can reach
 a URL from an old bookmark, a bank's script or a mistyped search. Access logs are kept for months
-and read by people with no right to the registry, so the request line, path, query string and
-referrer are masked before they are written: by gunicorn in production
-(``logger_class = "harkat.serving.AccessLogger"`` in ``deploy/gunicorn.conf.py``) and by the
-development server of ``make run`` (:class:`MaskingFilter`, installed by the app).
+and read by people with no right to the registry. gunicorn in production
+(``logger_class = "harkat.serving.AccessLogger"`` in ``deploy/gunicorn.conf.py``) logs the route
+(URL rule) instead of the raw URL; the development server of ``make run`` logs the request line,
+masked (:class:`MaskingFilter`, installed by the app).
 """
 
 from __future__ import annotations
@@ -56,12 +56,40 @@ except ImportError:  # pragma: no cover - exercised where gunicorn is absent
 if _GunicornLogger is not None:
 
     class AccessLogger(_GunicornLogger):
-        """gunicorn's logger with the request line, path, query string, referrer and every
-        request header masked before the access-log format is applied."""
+        """gunicorn's logger writing one JSON object per request (and its own messages as JSON
+        too): time, request id, method, route (the URL rule; the masked path for requests no
+        route matched — never the query string), status, duration in ms, user id and role or API
+        token id, client address. The app leaves the request id, route and user in the WSGI
+        environ (:mod:`harkat.logs`)."""
 
-        def atoms(self, resp, req, environ, request_time):
-            atoms = super().atoms(resp, req, environ, request_time)
-            for key, value in atoms.items():
-                if isinstance(value, str) and key not in ("t", "h"):
-                    atoms[key] = mask_identity_numbers(value)
-            return atoms
+        def setup(self, cfg):
+            super().setup(cfg)
+            from harkat.logs import json_formatter
+
+            for logger in (self.access_log, self.error_log):
+                for handler in logger.handlers:
+                    handler.setFormatter(json_formatter())
+
+        def access(self, resp, req, environ, request_time):
+            if not self.cfg.accesslog:
+                return
+            from harkat.logs import ENVIRON_ID, ENVIRON_ROUTE, ENVIRON_USER
+
+            status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+            route = environ.get(ENVIRON_ROUTE) or mask_identity_numbers(
+                environ.get("PATH_INFO", "")
+            )
+            fields = {
+                "request_id": environ.get(ENVIRON_ID),
+                "method": environ.get("REQUEST_METHOD"),
+                "route": route,
+                "status": int(status),
+                "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                "bytes": getattr(resp, "sent", None),
+                "client": environ.get("REMOTE_ADDR"),
+                **(environ.get(ENVIRON_USER) or {}),
+            }
+            try:
+                self.access_log.info("request", extra=fields)
+            except Exception:  # a log line must never break a request
+                self.error("access log failed")

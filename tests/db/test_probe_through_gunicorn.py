@@ -5,6 +5,7 @@ PostgreSQL). Also what only the real server shows: its banner and its access log
 from __future__ import annotations
 
 import io
+import json
 import time
 
 import pytest
@@ -155,5 +156,8 @@ def test_the_server_shows_no_banner_and_logs_no_nik(app, served, create_user):
     session.get(f"{served}/pelaku-usaha?nik=1571+0102+1195+0018")
     time.sleep(0.5)  # gunicorn writes the access line after the answer
     log = served.log_text()
-    assert "GET /pelaku-usaha?q=1571********0017" in log
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    searches = [line for line in lines if line.get("route") == "/pelaku-usaha"]
+    assert len(searches) == 2 and {line["status"] for line in searches} == {200}
+    assert searches[0]["request_id"] == answer.headers["X-Request-ID"]
     assert "1571010211950017" not in log and "0102+1195+0018" not in log
