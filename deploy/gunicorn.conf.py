@@ -5,6 +5,8 @@ Start with: gunicorn -c deploy/gunicorn.conf.py 'harkat:create_app()'
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 import gunicorn.http.wsgi
 
@@ -28,3 +30,20 @@ logger_class = "harkat.serving.AccessLogger"
 
 # No "Server: gunicorn" banner telling a probe which server and version answers.
 gunicorn.http.wsgi.SERVER = "HARKAT"
+
+# Metrics: every worker counts its own requests in files under this folder and /metrics adds
+# them up (prometheus-client's multi-process mode). Emptied at each start.
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"harkat-metrics-{os.getpid()}")
+)
+
+
+def on_starting(server):
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

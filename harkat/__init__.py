@@ -211,8 +211,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_logging(app: Flask) -> None:
     from harkat.logs import configure_logging
+    from harkat.metrics import init_metrics
 
     configure_logging(app)
+    init_metrics(app)
 
 
 def register_security(app: Flask) -> None:

@@ -86,3 +86,8 @@ PUBLIC_BASE_URL = ""
 
 #: Requests one API token may make per minute (counted in the database, across workers).
 API_RATE_LIMIT_PER_MINUTE = 120
+
+#: Who may read /metrics: these client addresses (after the proxy's X-Forwarded-For), or a
+#: request with "Authorization: Bearer <METRICS_TOKEN>" (empty: no token accepted).
+METRICS_ALLOWED_ADDRESSES = ["127.0.0.1", "::1"]
+METRICS_TOKEN = ""

@@ -21,6 +21,7 @@ READERS = frozenset({Role.ADMIN, Role.VIEWER})
 EXPECTED: dict[str, frozenset[Role] | str] = {
     "main.home": EVERYONE,
     "main.healthz": PUBLIC,
+    "metrics.metrics": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": EVERYONE,
     "auth.logout_all": EVERYONE,
