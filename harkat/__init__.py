@@ -251,6 +251,7 @@ def register_commands(app: Flask) -> None:
     from harkat.auth.cli import users_cli
     from harkat.backup.cli import backup_cli
     from harkat.demo.cli import demo_cli
+    from harkat.ops.check import check_command
     from harkat.reference.cli import seed_cli
     from harkat.registration.cli import import_cli
     from harkat.reports.cli import report_cli
@@ -264,6 +265,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(static_cli)
+    app.cli.add_command(check_command)
 
     from flask_migrate.cli import db as db_cli
 

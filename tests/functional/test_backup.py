@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,25 @@ def test_restore_refuses_something_that_is_not_a_backup(runner, tmp_path):
         pass
     result = runner.invoke(args=["backup", "restore", str(bogus), "--yes"])
     assert result.exit_code != 0 and "bukan cadangan HARKAT" in result.output
+
+
+def test_rotation_keeps_the_newest_and_never_touches_other_files(runner, tmp_path):
+    folder = tmp_path / "cadangan"
+    folder.mkdir()
+    keepsake = folder / "catatan-operator.txt"
+    keepsake.write_text("jangan dihapus")
+    old = folder / "harkat-20250101-010101.tar.gz"
+    old.write_bytes(b"cadangan lama")
+    first = runner.invoke(args=["backup", "rotate", str(folder), "--keep", "2"])
+    assert first.exit_code == 0, first.output
+    assert "0 cadangan lama dihapus, 2 disimpan" in first.output
+    time.sleep(1.1)  # the next file's name is a second later
+    second = runner.invoke(args=["backup", "rotate", str(folder), "--keep", "2"])
+    assert second.exit_code == 0, second.output
+    assert "1 cadangan lama dihapus, 2 disimpan" in second.output
+    remaining = sorted(p.name for p in folder.glob("harkat-*.tar.gz"))
+    assert len(remaining) == 2 and old.name not in remaining
+    assert keepsake.read_text() == "jangan dihapus"
+    for name in remaining:
+        with tarfile.open(folder / name) as archive:
+            assert "manifest.json" in archive.getnames()

@@ -1,0 +1,1 @@
+"""What the city IT office runs around the app: the pre-start check."""
