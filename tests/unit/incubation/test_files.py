@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import struct
-import zlib
+import io
 
 import pytest
+from PIL import Image
 
 from harkat.incubation import files
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n"
-    + struct.pack(">I", 13)
-    + b"IHDR"
-    + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    + struct.pack(">I", zlib.crc32(b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)))
-)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20 + b"\xff\xd9"
+def _image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "green").save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def test_a_png_is_stored_under_visits_with_a_random_name_and_its_hash(tmp_path):
@@ -56,6 +56,12 @@ def test_the_size_limit_holds_to_the_byte(tmp_path):
     with pytest.raises(files.PhotoError, match="Ukuran foto maksimal"):
         files.store_photo(PNG, len(PNG) - 1, tmp_path)
     assert len(list((tmp_path / "visits").iterdir())) == 1
+
+
+def test_a_broken_image_is_refused(tmp_path):
+    with pytest.raises(files.PhotoError, match="gambar tidak dapat dibaca"):
+        files.store_photo(b"\xff\xd8\xff\xe0" + b"\x00" * 40, 1024, tmp_path)
+    assert not (tmp_path / "visits").exists()
 
 
 def test_the_default_limit_is_named_in_megabytes():
