@@ -6,10 +6,13 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Flask, SQLAlchemy and the features are imported inside the functions below, never here:
+# ``import harkat.core.money`` (or any pure rule) runs this file first and must stay light.
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,6 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     Configuration, lowest precedence first: ``harkat.config``, ``instance/config.py``,
     ``HARKAT_*`` environment variables, then ``test_config``.
     """
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=(test_config or {}).get("INSTANCE_PATH")
@@ -40,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def configure(app: Flask, test_config: dict | None) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from harkat.routing import RecordId
+
     app.url_map.converters["int"] = RecordId
     app.config.from_object("harkat.config")
     app.config.from_pyfile("config.py", silent=True)
@@ -99,14 +108,6 @@ def _instance_secret_key(path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
         return key
-
-
-class RecordId(IntegerConverter):
-    """``<int:…>`` in URLs: only ids a database integer can hold, so huge numbers are a 404."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:
