@@ -35,3 +35,7 @@ class StopValidation(DomainError):
 
 class StaleObjectError(DomainError):
     """Someone else changed the record since the form was opened."""
+
+
+class NotFound(DomainError):
+    """The record does not exist or lies outside the user's scope (the view answers 404)."""

@@ -15,7 +15,7 @@ from harkat.api import schemas as s
 from harkat.api.core import Blueprint, api_roles
 from harkat.auth.models import Role
 from harkat.core.nik import Gender, mask_nik
-from harkat.errors import StaleObjectError, StopValidation
+from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.reference.models import ApplicantType, Bank, Kecamatan, Kelurahan, LoanMethod, Scheme
 from harkat.referrals import services as referrals
@@ -85,7 +85,7 @@ def commit(action):
     try:
         result = action()
         db.session.flush()
-    except registration.NotFound:
+    except NotFound:
         db.session.rollback()
         abort(404)
     except (StaleObjectError, StaleDataError) as error:
@@ -256,7 +256,7 @@ class EntrepreneurSearch(MethodView):
 def _entrepreneur(entrepreneur_id: int) -> Entrepreneur:
     try:
         return registration.get_entrepreneur(db.session, entrepreneur_id, g.user)
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 
@@ -398,7 +398,7 @@ class ScreeningItem(MethodView):
 
         try:
             return screening_out(screening.get_screening(db.session, screening_id, g.user))
-        except registration.NotFound:
+        except NotFound:
             abort(404)
 
 
@@ -463,7 +463,7 @@ class GroupItem(MethodView):
         """Satu kelompok dengan anggota aktifnya."""
         try:
             return group_out(registration.get_group(db.session, group_id, g.user))
-        except registration.NotFound:
+        except NotFound:
             abort(404)
 
     @api_roles(*EDITORS)
@@ -473,7 +473,7 @@ class GroupItem(MethodView):
         """Ubah data kelompok; ``version`` harus versi terakhir yang dibaca."""
         try:
             group = registration.get_group(db.session, group_id, g.user)
-        except registration.NotFound:
+        except NotFound:
             abort(404)
         data = registration.GroupData(
             name=body.get("name", group.name),
@@ -602,7 +602,7 @@ def referral_out(r: Referral, with_gates: bool = True) -> dict:
 def _referral(referral_id: int) -> Referral:
     try:
         return referrals.get_referral(db.session, referral_id, g.user)
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 

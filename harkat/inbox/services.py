@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from harkat.auth.models import Role, User
 from harkat.database import utcnow
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.inbox.models import ExemptionRequest, InboxDoneMark, ItemKind, RequestStatus
 from harkat.referrals import services as referrals
 from harkat.referrals.gates import EXEMPTABLE, Gate
@@ -25,7 +25,6 @@ from harkat.referrals.models import (
 )
 from harkat.referrals.transitions import ReferralStatus
 from harkat.registration.models import Entrepreneur
-from harkat.registration.services import NotFound
 
 #: Referral states a facilitator hears about: the bank asked, decided or paid out.
 NEWS_STATES = (

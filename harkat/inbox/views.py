@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from harkat.auth.access import current_actor, roles
 from harkat.auth.models import Role
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form
 from harkat.inbox import services
@@ -14,7 +14,6 @@ from harkat.inbox.models import ItemKind
 from harkat.referrals import services as referrals
 from harkat.referrals.forms import ExemptionForm
 from harkat.referrals.gates import Gate
-from harkat.registration.services import NotFound
 
 bp = Blueprint("inbox", __name__)
 

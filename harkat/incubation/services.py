@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA, format_date
-from harkat.errors import StaleObjectError, StopValidation, ValidationError
+from harkat.errors import NotFound, StaleObjectError, StopValidation, ValidationError
 from harkat.incubation import files
 from harkat.incubation.domain import (
     INCUBATED_STAGES,
@@ -30,7 +30,7 @@ from harkat.incubation.domain import (
 from harkat.incubation.models import Incubation, MentoringVisit, Milestone
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Business, Entrepreneur
-from harkat.registration.services import NotFound, add_event, can_edit, check_version, set_stage
+from harkat.registration.services import add_event, can_edit, check_version, set_stage
 
 #: Journey stages that can only be reached after graduating from BALIKAT training. Until the
 #: training feature records graduation itself, the journey stage is the evidence.

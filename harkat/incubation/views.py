@@ -22,7 +22,7 @@ from harkat.audit import services as audit
 from harkat.auth.access import current_actor, roles
 from harkat.auth.models import Role
 from harkat.core.dates import JAKARTA
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.extensions import db
 from harkat.forms import save_form
 from harkat.incubation import files, services
@@ -42,7 +42,7 @@ def _entrepreneur_or_404(entrepreneur_id: int) -> Entrepreneur:
     """Bank officers and facilitators of other kecamatan get 404, like any out-of-scope record."""
     try:
         return registration.get_entrepreneur(db.session, entrepreneur_id, current_actor())
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 
@@ -249,7 +249,7 @@ def visit_photo(entrepreneur_id: int, visit_id: int):
     entrepreneur = _entrepreneur_or_404(entrepreneur_id)
     try:
         visit = services.get_visit(db.session, entrepreneur, visit_id)
-    except registration.NotFound:
+    except NotFound:
         abort(404)
     if not visit.photo_path or visit.photo_mime not in ("image/jpeg", "image/png"):
         abort(404)

@@ -26,7 +26,7 @@ from harkat.core.dates import JAKARTA, format_date, to_local
 from harkat.core.money import MAX_RUPIAH, format_rupiah
 from harkat.core.spreadsheet import TooLarge, check_text_rows
 from harkat.database import utcnow
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.reference.models import ApplicantType, Bank, Scheme
 from harkat.referrals import gates as gate_rules
 from harkat.referrals.gates import DocumentKind, Gate, GateResult
@@ -54,7 +54,6 @@ from harkat.referrals.transitions import (
 )
 from harkat.registration.domain import ConsentPurpose, EntrepreneurStatus, JourneyStage
 from harkat.registration.services import (
-    NotFound,
     add_event,
     check_version,
     get_entrepreneur,

@@ -30,7 +30,7 @@ from harkat.core.dates import to_local
 from harkat.core.money import format_rupiah
 from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
-from harkat.errors import StaleObjectError, StopValidation
+from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import csrf, db
 from harkat.forms import apply_errors, choices, record_id, save_form, version_of
 from harkat.inbox import services as inbox
@@ -148,7 +148,7 @@ def calculator():
 def _referral_or_404(referral_id: int) -> Referral:
     try:
         return services.get_referral(db.session, referral_id, current_actor())
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 
@@ -284,7 +284,7 @@ def create():
             applicant_type, people, subject = ApplicantType.INDIVIDUAL, [person], person
         else:
             abort(404)
-    except registration.NotFound:
+    except NotFound:
         abort(404)
     candidates = _candidates(people)
     form = ReferralForm()
@@ -1105,7 +1105,7 @@ def too_large(error: RequestEntityTooLarge):
 def _document_or_404(referral: Referral, document_id: int):
     try:
         document = services.get_document(db.session, referral, document_id)
-    except registration.NotFound:
+    except NotFound:
         abort(404)
     path = uploads.stored_file(
         current_app.config["UPLOAD_DIR"], services.DOCUMENT_FOLDER, document.path
@@ -1161,7 +1161,7 @@ def remove_document(referral_id: int, document_id: int):
     referral = _referral_or_404(referral_id)
     try:
         doc = services.get_document(db.session, referral, document_id)
-    except registration.NotFound:
+    except NotFound:
         abort(404)
     if doc.removed_at is not None:
         flash("Dokumen ini sudah dihapus.", "info")
@@ -1340,7 +1340,7 @@ def loan(loan_id: int):
     user = current_actor()
     try:
         item = services.get_loan(db.session, loan_id, user)
-    except registration.NotFound:
+    except NotFound:
         abort(404)
     can_report = user.role == Role.BANK_OFFICER and item.bank_id == user.bank_id
     form = LoanReportForm()

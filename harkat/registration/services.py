@@ -19,7 +19,7 @@ from harkat.core.nik import Gender, NikError, nik_warnings, parse_nik
 from harkat.core.phone import PhoneError, normalise_phone, phone_search_key
 from harkat.core.text import clean_text, name_problem, single_line, text_problem, too_long
 from harkat.database import utcnow
-from harkat.errors import DomainError, StaleObjectError, StopValidation, ValidationError
+from harkat.errors import NotFound, StaleObjectError, StopValidation, ValidationError
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
@@ -42,11 +42,6 @@ from harkat.registration.models import (
     GroupMembership,
     RegistrationCounter,
 )
-
-
-class NotFound(DomainError):
-    """The record does not exist or lies outside the user's scope (the view answers 404)."""
-
 
 # --------------------------------------------------------------------------- scope
 

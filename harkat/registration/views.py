@@ -32,7 +32,7 @@ from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
 from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors, choices, record_id, save_form, version_of
 from harkat.idempotency import exactly_once
@@ -74,14 +74,14 @@ EDITORS = (Role.ADMIN, Role.FACILITATOR)
 def _entrepreneur_or_404(entrepreneur_id: int) -> Entrepreneur:
     try:
         return services.get_entrepreneur(db.session, entrepreneur_id, current_actor())
-    except services.NotFound:
+    except NotFound:
         abort(404)
 
 
 def _group_or_404(group_id: int) -> Group:
     try:
         return services.get_group(db.session, group_id, current_actor())
-    except services.NotFound:
+    except NotFound:
         abort(404)
 
 
@@ -834,7 +834,7 @@ def remove_member(group_id: int):
     try:
         member_id = record_id(form.entrepreneur_id.data)
         services.remove_member(db.session, group, member_id, form.reason.data, current_actor())
-    except (ValueError, services.NotFound):
+    except (ValueError, NotFound):
         abort(404)
     except StopValidation as error:
         db.session.rollback()

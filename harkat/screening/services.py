@@ -18,7 +18,7 @@ from harkat.core import uploads
 from harkat.core.dates import JAKARTA
 from harkat.core.money import format_rupiah
 from harkat.database import utcnow
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Entrepreneur
 from harkat.registration.services import add_event, can_edit, get_entrepreneur, set_stage
@@ -414,8 +414,6 @@ def get_screening_debt(session: Session, debt_id: int, user: User) -> ScreeningD
 
     :raise NotFound: otherwise.
     """
-    from harkat.registration.services import NotFound
-
     debt = session.get(ScreeningDebt, debt_id)
     if debt is None:
         raise NotFound("Utang tidak ditemukan.")
@@ -428,8 +426,6 @@ def get_screening(session: Session, screening_id: int, user: User) -> Screening:
 
     :raise NotFound: otherwise.
     """
-    from harkat.registration.services import NotFound
-
     screening = session.get(Screening, screening_id)
     if screening is None:
         raise NotFound("Skrining tidak ditemukan.")

@@ -22,7 +22,7 @@ from harkat.core import uploads
 from harkat.core.money import format_rupiah
 from harkat.database import utcnow
 from harkat.downloads import send_attachment
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.extensions import db
 from harkat.forms import apply_errors
 from harkat.idempotency import exactly_once
@@ -56,14 +56,14 @@ EDITORS = (Role.ADMIN, Role.FACILITATOR)
 def _entrepreneur_or_404(entrepreneur_id: int):
     try:
         return registration.get_entrepreneur(db.session, entrepreneur_id, current_actor())
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 
 def _screening_or_404(screening_id: int):
     try:
         return services.get_screening(db.session, screening_id, current_actor())
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 
@@ -264,7 +264,7 @@ def override_take_over(debt_id: int):
     """An admin sets what a take-over pays one lender, with a reason (audited)."""
     try:
         debt = services.get_screening_debt(db.session, debt_id, current_actor())
-    except registration.NotFound:
+    except NotFound:
         abort(404)
     form = TakeOverOverrideForm(prefix=f"utang{debt.id}")
     if form.validate_on_submit():

@@ -24,7 +24,7 @@ from harkat.auth.access import current_actor, hide_from_bank_officers, public, r
 from harkat.auth.models import Role
 from harkat.core.dates import JAKARTA
 from harkat.downloads import send_attachment
-from harkat.errors import StopValidation
+from harkat.errors import NotFound, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, record_id
 from harkat.links import public_url
@@ -56,7 +56,7 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
         registration.get_entrepreneur(
             db.session, certificate.enrolment.entrepreneur_id, current_actor()
         )
-    except registration.NotFound:
+    except NotFound:
         abort(404)
     return certificate
 

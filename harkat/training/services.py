@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from harkat.auth.models import Role, User
 from harkat.core.dates import JAKARTA
 from harkat.database import utcnow
-from harkat.errors import StopValidation, ValidationError
+from harkat.errors import NotFound, StopValidation, ValidationError
 from harkat.reference.models import Course, Kecamatan
 from harkat.registration.domain import EntrepreneurStatus, JourneyStage
 from harkat.registration.models import Entrepreneur, Group
 from harkat.registration.services import (
-    NotFound,
     add_event,
     can_edit,
     check_version,

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.models import Role
 from harkat.core.dates import format_date
-from harkat.errors import StaleObjectError, StopValidation
+from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, choices, record_id, save_form, version_of
 from harkat.idempotency import exactly_once
@@ -45,14 +45,14 @@ EDITORS = (Role.ADMIN, Role.FACILITATOR)
 def _cohort_or_404(cohort_id: int) -> Cohort:
     try:
         return services.get_cohort(db.session, cohort_id, current_actor())
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 
 def _enrolment_or_404(enrolment_id: int) -> Enrolment:
     try:
         return services.get_enrolment(db.session, enrolment_id, current_actor())
-    except registration.NotFound:
+    except NotFound:
         abort(404)
 
 
@@ -345,7 +345,7 @@ def enrol_group(cohort_id: int):
     else:
         try:
             group = registration.get_group(db.session, int(group_id), current_actor())
-        except registration.NotFound:
+        except NotFound:
             abort(404)
         _act(
             lambda: services.enrol_group(db.session, cohort, group, current_actor()),

@@ -30,7 +30,7 @@ from hypothesis.stateful import (
 
 from harkat.audit.models import AuditLog
 from harkat.auth.models import Role, User
-from harkat.errors import StaleObjectError, StopValidation
+from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.reference.models import ApplicantType, Scheme
 from harkat.referrals import services
@@ -41,7 +41,6 @@ from harkat.referrals.transitions import (
     Action,
     ReferralStatus,
 )
-from harkat.registration.services import NotFound
 from harkat.reports.services import dashboard
 from tests.fixtures.referrals import bank_id, upload_required
 
