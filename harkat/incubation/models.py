@@ -11,7 +11,8 @@ from harkat.auth.models import User
 from harkat.database import TimestampMixin, str_enum, utcnow
 from harkat.extensions import db
 from harkat.incubation.domain import IncubationStage, MilestoneKind
-from harkat.registration.models import Entrepreneur, VersionedMixin
+from harkat.registration.models import Entrepreneur
+from harkat.versioning import VersionedMixin
 
 
 class Incubation(VersionedMixin, TimestampMixin, db.Model):

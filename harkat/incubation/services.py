@@ -30,7 +30,8 @@ from harkat.incubation.domain import (
 from harkat.incubation.models import Incubation, MentoringVisit, Milestone
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Business, Entrepreneur
-from harkat.registration.services import add_event, can_edit, check_version, set_stage
+from harkat.registration.services import add_event, can_edit, set_stage
+from harkat.versioning import check_version
 
 #: Journey stages that can only be reached after graduating from BALIKAT training. Until the
 #: training feature records graduation itself, the journey stage is the evidence.

@@ -16,8 +16,9 @@ from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, 
 from harkat.referrals.gates import DocumentKind
 from harkat.referrals.transitions import ReferralStatus
 from harkat.registration.domain import LabelledEnum
-from harkat.registration.models import Entrepreneur, Group, VersionedMixin
+from harkat.registration.models import Entrepreneur, Group
 from harkat.screening.models import ScreeningDebt
+from harkat.versioning import VersionedMixin
 
 JSON = sa.JSON().with_variant(JSONB, "postgresql")
 

@@ -55,7 +55,6 @@ from harkat.referrals.transitions import (
 from harkat.registration.domain import ConsentPurpose, EntrepreneurStatus, JourneyStage
 from harkat.registration.services import (
     add_event,
-    check_version,
     get_entrepreneur,
     get_group,
     has_consent,
@@ -63,6 +62,7 @@ from harkat.registration.services import (
 )
 from harkat.screening.models import Screening, ScreeningDebt
 from harkat.settings.services import get_number
+from harkat.versioning import check_version
 
 DOCUMENT_FOLDER = "referrals"
 MAX_TENOR = 120

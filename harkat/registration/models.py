@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from harkat.auth.models import User
 from harkat.core.nik import Gender
@@ -24,6 +24,7 @@ from harkat.registration.domain import (
     Sector,
     business_scale,
 )
+from harkat.versioning import VersionedMixin
 
 
 class RegistrationCounter(db.Model):
@@ -33,22 +34,6 @@ class RegistrationCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(default=0)
-
-
-class VersionedMixin:
-    """Optimistic locking: a stale write fails instead of overwriting someone else's change."""
-
-    version: Mapped[int] = mapped_column(default=1)
-    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict:
-        return {"version_id_col": cls.__table__.c.version}
-
-    @declared_attr
-    def updated_by(cls) -> Mapped[User | None]:
-        """Who saved the current version (named when a stale edit is refused)."""
-        return relationship(User, foreign_keys=f"{cls.__name__}.updated_by_id")
 
 
 # The trigram index below needs PostgreSQL's pg_trgm (shipped with it, a trusted extension).

@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from harkat.auth.models import Role, User
-from harkat.core.dates import JAKARTA, format_datetime
+from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, NikError, nik_warnings, parse_nik
 from harkat.core.phone import PhoneError, normalise_phone, phone_search_key
 from harkat.core.text import clean_text, name_problem, single_line, text_problem, too_long
 from harkat.database import utcnow
-from harkat.errors import NotFound, StaleObjectError, StopValidation, ValidationError
+from harkat.errors import NotFound, StopValidation, ValidationError
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
@@ -42,6 +42,7 @@ from harkat.registration.models import (
     GroupMembership,
     RegistrationCounter,
 )
+from harkat.versioning import check_version
 
 # --------------------------------------------------------------------------- scope
 
@@ -95,18 +96,6 @@ def _check_kelurahan_in_scope(session: Session, code: str, user: User) -> Kelura
     if not can_edit(user):
         raise StopValidation({None: ["Peran Anda tidak dapat mengubah data pelaku usaha."]})
     return kelurahan
-
-
-def check_version(record, expected_version: int | None) -> None:
-    """Refuse a write based on an old copy, naming who changed the record and when."""
-    if expected_version is None or record.version == expected_version:
-        return
-    who = record.updated_by.full_name if record.updated_by else "pengguna lain"
-    raise StaleObjectError(
-        f"Data ini sudah diubah oleh {who} pada {format_datetime(record.updated_at)} "
-        "setelah formulir Anda dibuka. Perubahan Anda belum disimpan; muat ulang halaman, "
-        "periksa data terbaru, lalu ulangi perubahan."
-    )
 
 
 # --------------------------------------------------------------------------- timeline

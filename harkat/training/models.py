@@ -12,13 +12,14 @@ from harkat.auth.models import User
 from harkat.database import TimestampMixin, str_enum, utcnow
 from harkat.extensions import db
 from harkat.reference.models import Course, Kecamatan
-from harkat.registration.models import Entrepreneur, VersionedMixin
+from harkat.registration.models import Entrepreneur
 from harkat.training.domain import (
     AttendanceStatus,
     CohortStatus,
     EnrolmentStatus,
     TrainingResult,
 )
+from harkat.versioning import VersionedMixin
 
 
 class Cohort(VersionedMixin, TimestampMixin, db.Model):

@@ -24,7 +24,6 @@ from harkat.registration.models import Entrepreneur, Group
 from harkat.registration.services import (
     add_event,
     can_edit,
-    check_version,
     get_entrepreneur,
     scope_condition,
     set_stage,
@@ -40,6 +39,7 @@ from harkat.training.domain import (
     decide,
 )
 from harkat.training.models import Attendance, Cohort, CohortSession, Enrolment
+from harkat.versioning import check_version
 
 #: Stages from which joining a cohort moves a case to "in training".
 _BEFORE_TRAINING = {JourneyStage.REGISTERED, JourneyStage.DROPPED_OUT}
