@@ -33,7 +33,8 @@ def prepare(entrepreneurs: int, seed: int, database_url: str = "", reuse: str = 
 
     from harkat import create_app
     from harkat.auth import services as auth
-    from harkat.auth.models import Role, User
+    from harkat.auth.domain import Role
+    from harkat.auth.models import User
     from harkat.demo.generator import seed_demo, tidy_after_bulk_load
     from harkat.extensions import db
     from harkat.reference.services import seed_reference

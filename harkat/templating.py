@@ -8,7 +8,7 @@ from flask import Flask
 
 from harkat.audit.labels import field_label, value_label
 from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.dates import (
     JAKARTA,
     days_ago,

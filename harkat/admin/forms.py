@@ -22,7 +22,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from harkat.auth.models import ROLE_LABELS
+from harkat.auth.domain import ROLE_LABELS
 from harkat.forms import Form, RupiahField, choices
 from harkat.reference.models import ApplicantType, LoanMethod
 

@@ -16,7 +16,8 @@ from harkat.admin.forms import (
 )
 from harkat.auth import services as auth_services
 from harkat.auth.access import roles
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import choices, save_form

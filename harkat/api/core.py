@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from harkat.api import tokens
 from harkat.audit.services import set_actor
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.security import RefusedRequest
 

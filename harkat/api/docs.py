@@ -11,7 +11,8 @@ from harkat.api import tokens
 from harkat.api.core import api
 from harkat.api.models import ApiToken
 from harkat.auth.access import current_actor, public, roles
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, apply_errors

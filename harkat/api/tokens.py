@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from harkat.api.models import ApiRateCounter, ApiToken, digest, new_secret
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.database import utcnow
 from harkat.errors import StopValidation
 

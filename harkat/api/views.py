@@ -13,7 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from harkat.api import schemas as s
 from harkat.api.core import Blueprint, api_roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
+from harkat.auth.scope import kecamatan_scope
 from harkat.core.nik import Gender, mask_nik
 from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
@@ -434,7 +435,7 @@ class Groups(MethodView):
     @groups_bp.response(200, s.GroupPage)
     def get(self, args):
         """Kelompok dalam wewenang pemilik token, per halaman."""
-        query = sa.select(Group).where(registration.scope_condition(g.user, Group.kecamatan_code))
+        query = sa.select(Group).where(kecamatan_scope(g.user, Group.kecamatan_code))
         if args["kecamatan"]:
             query = query.where(Group.kecamatan_code == args["kecamatan"])
         if args["q"].strip():

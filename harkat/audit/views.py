@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from harkat.audit.models import AuditLog
 from harkat.auth.access import roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.dates import local_day_bounds
 from harkat.extensions import db
 

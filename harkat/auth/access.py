@@ -14,7 +14,7 @@ from flask import abort, current_app, flash, g, redirect, request, session, url_
 from flask_login import current_user, logout_user
 
 from harkat.audit.services import set_actor
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 
 #: Endpoints of Flask and extensions that serve static files.
 PUBLIC_ENDPOINTS = frozenset({"static"})

@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 
 from harkat.audit.services import set_actor
 from harkat.auth import services
-from harkat.auth.models import ROLE_LABELS, Role, User
+from harkat.auth.domain import ROLE_LABELS, Role
+from harkat.auth.models import User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.reference.models import Bank, Kecamatan

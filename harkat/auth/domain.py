@@ -1,12 +1,35 @@
-"""Pure rules for accounts: the password policy and sign-in throttling."""
+"""Pure rules for accounts: the roles, the password policy and sign-in throttling."""
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
+
+
+class Role(enum.StrEnum):
+    """What an account may do; the scope of what it sees follows from it (``auth/scope.py``)."""
+
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    BANK_OFFICER = "bank_officer"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Admin Dinas",
+    Role.FACILITATOR: "Pendamping lapangan",
+    Role.BANK_OFFICER: "Petugas penghubung bank",
+    Role.VIEWER: "Pimpinan / pemantau",
+}
+
 
 MIN_PASSWORD_LENGTH = 10
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import secrets
 from datetime import datetime
@@ -11,28 +10,10 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
+from harkat.auth.domain import Role
 from harkat.database import TimestampMixin, str_enum, utcnow
 from harkat.extensions import db
 from harkat.reference.models import Bank, Kecamatan
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    FACILITATOR = "facilitator"
-    BANK_OFFICER = "bank_officer"
-    VIEWER = "viewer"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "Admin Dinas",
-    Role.FACILITATOR: "Pendamping lapangan",
-    Role.BANK_OFFICER: "Petugas penghubung bank",
-    Role.VIEWER: "Pimpinan / pemantau",
-}
 
 user_kecamatan = sa.Table(
     "user_kecamatan",

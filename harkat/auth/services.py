@@ -16,11 +16,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from harkat.audit import denials
 from harkat.audit import services as audit
-from harkat.auth.domain import ThrottlePolicy, password_problems, retry_after
+from harkat.auth.domain import Role, ThrottlePolicy, password_problems, retry_after
 from harkat.auth.models import (
     SEARCH_TEXT_MAX,
     LoginAttempt,
-    Role,
     User,
     UserSession,
     new_session_token,

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from harkat.audit import services as audit
 from harkat.auth import services as auth_services
-from harkat.auth.models import Role, User, user_kecamatan
+from harkat.auth.domain import Role
+from harkat.auth.models import User, user_kecamatan
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
 from harkat.database import Model

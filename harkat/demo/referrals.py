@@ -16,7 +16,8 @@ from reportlab.lib.pagesizes import A5
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core.dates import JAKARTA
 from harkat.demo import id_span
 from harkat.reference.models import ApplicantType, Bank, Scheme

@@ -10,7 +10,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.database import utcnow
 from harkat.errors import NotFound, StopValidation
 from harkat.inbox.models import ExemptionRequest, InboxDoneMark, ItemKind, RequestStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from harkat.auth.access import current_actor, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.errors import NotFound, StopValidation
 from harkat.extensions import db
 from harkat.forms import Form

@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import can_edit_cases
 from harkat.core.dates import JAKARTA, format_date
 from harkat.errors import NotFound, StaleObjectError, StopValidation, ValidationError
 from harkat.incubation import files
@@ -30,7 +32,7 @@ from harkat.incubation.domain import (
 from harkat.incubation.models import Incubation, MentoringVisit, Milestone
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Business, Entrepreneur
-from harkat.registration.services import add_event, can_edit, set_stage
+from harkat.registration.services import add_event, set_stage
 from harkat.versioning import check_version
 
 #: Journey stages that can only be reached after graduating from BALIKAT training. Until the
@@ -62,7 +64,7 @@ def check_writer(entrepreneur: Entrepreneur, actor: User, what: str) -> None:
     :raise NotFound: for a facilitator outside the kecamatan (the view answers 404).
     :raise StopValidation: for roles that only read.
     """
-    if not can_edit(actor):
+    if not can_edit_cases(actor):
         raise StopValidation({None: [f"Peran Anda tidak dapat {what}."]})
     if actor.role == Role.FACILITATOR and entrepreneur.kecamatan_code not in actor.kecamatan_codes:
         raise NotFound("Data pelaku usaha tidak ditemukan.")

@@ -20,7 +20,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from harkat.audit import services as audit
 from harkat.auth.access import current_actor, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
+from harkat.auth.scope import can_edit_cases
 from harkat.core.dates import JAKARTA
 from harkat.errors import NotFound, StopValidation
 from harkat.extensions import db
@@ -108,7 +109,7 @@ def _render(
         milestone_form=milestone_form or MilestoneForm(formdata=None),
         clear_form=ClearMilestoneForm(formdata=None),
         today=datetime.now(JAKARTA).date(),
-        can_edit=registration.can_edit(user),
+        can_edit=can_edit_cases(user),
     )
 
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from harkat.audit.models import AuditLog
 from harkat.auth.access import public, roles
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.reference.models import Bank, Course, Kecamatan, Kelurahan, Scheme
 from harkat.referrals import services as referrals

@@ -19,14 +19,14 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from harkat.auth.access import current_actor, public, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
+from harkat.auth.scope import kecamatan_scope
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import mask_nik
 from harkat.extensions import db
 from harkat.reference.models import Kelurahan
 from harkat.registration.forms import BusinessForm, EntrepreneurForm, kelurahan_choices
 from harkat.registration.models import Entrepreneur
-from harkat.registration.services import scope_condition
 from harkat.screening.forms import ScreeningForm
 from harkat.training.domain import AttendanceStatus, CohortStatus
 from harkat.training.models import Cohort, CohortSession
@@ -172,7 +172,7 @@ def data():
             Kelurahan.name,
         )
         .join(Kelurahan, Kelurahan.code == Entrepreneur.kelurahan_code)
-        .where(scope_condition(user, Entrepreneur.kecamatan_code))
+        .where(kecamatan_scope(user, Entrepreneur.kecamatan_code))
         .where(Entrepreneur.facilitator_id == user.id if user.role == Role.FACILITATOR else True)
         .order_by(Entrepreneur.updated_at.desc(), Entrepreneur.id.desc())
         .limit(PEOPLE_ON_DEVICE)
@@ -184,7 +184,7 @@ def data():
         .where(
             CohortSession.held_on == today,
             Cohort.status != CohortStatus.CLOSED,
-            scope_condition(user, Cohort.kecamatan_code),
+            kecamatan_scope(user, Cohort.kecamatan_code),
         )
         .order_by(CohortSession.starts_at, CohortSession.id)
         .limit(50)

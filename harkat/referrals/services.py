@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from harkat.audit import denials
 from harkat.audit import services as audit
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import kecamatan_or_bank_scope
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA, format_date, to_local
 from harkat.core.money import MAX_RUPIAH, format_rupiah
@@ -80,18 +82,14 @@ def _require(condition: bool, field_name: str | None, message: str) -> None:
 # --------------------------------------------------------------------------- scope
 
 
-def scope_condition(user: User) -> sa.ColumnElement[bool]:
-    """The referrals a user may see."""
-    if user.role in (Role.ADMIN, Role.VIEWER):
-        return sa.true()
-    if user.role == Role.FACILITATOR:
-        codes = user.kecamatan_codes
-        return Referral.kecamatan_code.in_(codes) if codes else sa.false()
-    if user.role == Role.BANK_OFFICER and user.bank_id:
-        return sa.and_(
-            Referral.bank_id == user.bank_id, Referral.status.in_(list(BANK_VISIBLE_STATES))
-        )
-    return sa.false()
+def referral_scope(user: User) -> sa.ColumnElement[bool]:
+    """The referrals a user may see: a bank officer only their bank's, once sent to it."""
+    return kecamatan_or_bank_scope(
+        user,
+        Referral.kecamatan_code,
+        Referral.bank_id,
+        Referral.status.in_(list(BANK_VISIBLE_STATES)),
+    )
 
 
 def get_referral(session: Session, referral_id: int, user: User) -> Referral:
@@ -101,7 +99,7 @@ def get_referral(session: Session, referral_id: int, user: User) -> Referral:
     """
     referral = session.scalar(
         sa.select(Referral)
-        .where(Referral.id == referral_id, scope_condition(user))
+        .where(Referral.id == referral_id, referral_scope(user))
         .options(selectinload(Referral.members).selectinload(ReferralMember.entrepreneur))
     )
     if referral is None:
@@ -126,14 +124,8 @@ def can_prepare(user: User) -> bool:
 
 
 def loan_scope(user: User) -> sa.ColumnElement[bool]:
-    if user.role in (Role.ADMIN, Role.VIEWER):
-        return sa.true()
-    if user.role == Role.FACILITATOR:
-        codes = user.kecamatan_codes
-        return Loan.kecamatan_code.in_(codes) if codes else sa.false()
-    if user.role == Role.BANK_OFFICER and user.bank_id:
-        return Loan.bank_id == user.bank_id
-    return sa.false()
+    """The loans a user may see: a bank officer every loan of their bank."""
+    return kecamatan_or_bank_scope(user, Loan.kecamatan_code, Loan.bank_id)
 
 
 def get_loan(session: Session, loan_id: int, user: User) -> Loan:
@@ -1476,7 +1468,7 @@ class QueueFilter:
 
 def queue_query(user: User, filters: QueueFilter, now: datetime | None = None) -> sa.Select:
     """Referrals the user may see, filtered; the oldest submission first, drafts last."""
-    query = sa.select(Referral).where(scope_condition(user))
+    query = sa.select(Referral).where(referral_scope(user))
     if filters.status:
         query = query.where(Referral.status == filters.status)
     if filters.kecamatan_code:
@@ -1531,11 +1523,11 @@ def desk_summary(session: Session, user: User, now: datetime | None = None) -> D
     counts = dict(
         session.execute(
             sa.select(Referral.status, sa.func.count())
-            .where(scope_condition(user))
+            .where(referral_scope(user))
             .group_by(Referral.status)
         ).all()
     )
-    waiting = sa.and_(scope_condition(user), Referral.status.in_(list(WAITING_FOR_BANK)))
+    waiting = sa.and_(referral_scope(user), Referral.status.in_(list(WAITING_FOR_BANK)))
     overdue = session.scalar(
         sa.select(sa.func.count())
         .select_from(Referral)
@@ -1558,7 +1550,7 @@ def notification_counts(session: Session, user: User) -> dict[str, int]:
     count = session.scalar(
         sa.select(sa.func.count())
         .select_from(Referral)
-        .where(scope_condition(user), Referral.status == wanted)
+        .where(referral_scope(user), Referral.status == wanted)
     )
     return {wanted.value: int(count or 0)}
 

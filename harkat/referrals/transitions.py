@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.registration.domain import LabelledEnum
 
 

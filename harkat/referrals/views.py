@@ -24,7 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from harkat import downloads
 from harkat.audit import services as audit
 from harkat.auth.access import current_actor, public, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core import uploads
 from harkat.core.dates import to_local
 from harkat.core.money import format_rupiah

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from harkat.audit.services import set_actor
-from harkat.auth.models import ROLE_LABELS, User
+from harkat.auth.domain import ROLE_LABELS
+from harkat.auth.models import User
+from harkat.auth.scope import can_edit_cases
 from harkat.auth.services import normalise_username
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.registration import importer
-from harkat.registration.services import can_edit
 from harkat.settings.services import get_number
 
 import_cli = AppGroup("import", help="Impor data dari berkas XLSX atau CSV.")
@@ -26,7 +27,7 @@ def _acting_user(username: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
     if user is None or not user.is_active:
         raise click.ClickException(f"Pengguna '{username}' tidak ditemukan atau tidak aktif.")
-    if not can_edit(user):
+    if not can_edit_cases(user):
         raise click.ClickException(
             f"Pengguna '{user.username}' ({ROLE_LABELS[user.role]}) tidak dapat mengimpor data; "
             "gunakan akun admin atau pendamping."

@@ -38,7 +38,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.orm import Session, selectinload
 
 from harkat.audit.services import Actor, record
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import can_edit_cases
 from harkat.core.dates import JAKARTA, format_date
 from harkat.core.money import check_rupiah, format_rupiah, parse_rupiah, round_rupiah
 from harkat.core.nik import Gender, NikError, make_nik, mask_nik, normalise_nik
@@ -60,7 +62,6 @@ from harkat.registration.services import (
     BusinessData,
     EntrepreneurData,
     add_event,
-    can_edit,
     clean_business,
     clean_entrepreneur,
     holder_of_nik,
@@ -1080,7 +1081,7 @@ def _actor_kecamatan(actor: User) -> frozenset[str] | None:
 
 
 def _require_editor(actor: User) -> None:
-    if not can_edit(actor):
+    if not can_edit_cases(actor):
         raise StopValidation({None: ["Peran Anda tidak dapat mengimpor data pelaku usaha."]})
 
 

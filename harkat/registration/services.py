@@ -13,7 +13,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import can_edit_cases, kecamatan_scope
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, NikError, nik_warnings, parse_nik
 from harkat.core.phone import PhoneError, normalise_phone, phone_search_key
@@ -47,20 +49,6 @@ from harkat.versioning import check_version
 # --------------------------------------------------------------------------- scope
 
 
-def scope_condition(user: User, kecamatan_column) -> sa.ColumnElement[bool]:
-    """Return the SQL condition for the records a user may see, by the record's kecamatan."""
-    if user.role in (Role.ADMIN, Role.VIEWER):
-        return sa.true()
-    if user.role == Role.FACILITATOR:
-        codes = user.kecamatan_codes
-        return kecamatan_column.in_(codes) if codes else sa.false()
-    return sa.false()
-
-
-def can_edit(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.FACILITATOR)
-
-
 def get_entrepreneur(session: Session, entrepreneur_id: int, user: User) -> Entrepreneur:
     """Return the entrepreneur if it exists and is within the user's scope.
 
@@ -69,7 +57,7 @@ def get_entrepreneur(session: Session, entrepreneur_id: int, user: User) -> Entr
     entrepreneur = session.scalar(
         sa.select(Entrepreneur).where(
             Entrepreneur.id == entrepreneur_id,
-            scope_condition(user, Entrepreneur.kecamatan_code),
+            kecamatan_scope(user, Entrepreneur.kecamatan_code),
         )
     )
     if entrepreneur is None:
@@ -80,7 +68,7 @@ def get_entrepreneur(session: Session, entrepreneur_id: int, user: User) -> Entr
 def get_group(session: Session, group_id: int, user: User) -> Group:
     """Return the group if it exists and is within the user's scope."""
     group = session.scalar(
-        sa.select(Group).where(Group.id == group_id, scope_condition(user, Group.kecamatan_code))
+        sa.select(Group).where(Group.id == group_id, kecamatan_scope(user, Group.kecamatan_code))
     )
     if group is None:
         raise NotFound("Kelompok tidak ditemukan.")
@@ -93,7 +81,7 @@ def _check_kelurahan_in_scope(session: Session, code: str, user: User) -> Kelura
         raise StopValidation({"kelurahan_code": ["Pilih kelurahan dari daftar Kota Jambi."]})
     if user.role == Role.FACILITATOR and kelurahan.kecamatan_code not in user.kecamatan_codes:
         raise StopValidation({"kelurahan_code": ["Kelurahan ini di luar kecamatan tugas Anda."]})
-    if not can_edit(user):
+    if not can_edit_cases(user):
         raise StopValidation({None: ["Peran Anda tidak dapat mengubah data pelaku usaha."]})
     return kelurahan
 
@@ -538,7 +526,7 @@ def _text_condition(q: str) -> sa.ColumnElement[bool]:
 
 def search_entrepreneurs(user: User, filters: EntrepreneurFilter) -> sa.Select:
     """Build the list query: scope, search, filters and sort; no rows are loaded here."""
-    query = sa.select(Entrepreneur).where(scope_condition(user, Entrepreneur.kecamatan_code))
+    query = sa.select(Entrepreneur).where(kecamatan_scope(user, Entrepreneur.kecamatan_code))
     if filters.q.strip():
         query = query.where(_text_condition(filters.q.strip()))
     if filters.kecamatan:
@@ -668,7 +656,7 @@ def save_business(
     expected_version: int | None = None,
 ) -> Business:
     """Add a business to an entrepreneur, or change one; the scale is recomputed."""
-    if not can_edit(actor):
+    if not can_edit_cases(actor):
         raise StopValidation({None: ["Peran Anda tidak dapat mengubah data usaha."]})
     if business is not None:
         check_version(business, expected_version)
@@ -719,7 +707,7 @@ def record_consents(
     actor: User,
 ) -> list[Consent]:
     """Record the decisions that differ from those in force; return the new rows."""
-    if not can_edit(actor):
+    if not can_edit_cases(actor):
         raise StopValidation({None: ["Peran Anda tidak dapat mencatat persetujuan."]})
     current = current_consents(entrepreneur)
     new_rows = []

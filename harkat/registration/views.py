@@ -27,7 +27,9 @@ from harkat import downloads
 from harkat.audit import services as audit
 from harkat.auth import services as auth
 from harkat.auth.access import current_actor, hide_from_bank_officers, roles
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import can_edit_cases, kecamatan_scope
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
 from harkat.database import lean_paginate, utcnow
@@ -134,14 +136,12 @@ def index():
     )
     groups = services.group_of(db.session, [e.id for e in page.items])
     kecamatan = db.session.scalars(
-        sa.select(Kecamatan)
-        .where(services.scope_condition(user, Kecamatan.code))
-        .order_by(Kecamatan.name)
+        sa.select(Kecamatan).where(kecamatan_scope(user, Kecamatan.code)).order_by(Kecamatan.name)
     ).all()
     kelurahan = _kelurahan_rows(user)
     group_options = db.session.execute(
         sa.select(Group.id, Group.name)
-        .where(services.scope_condition(user, Group.kecamatan_code))
+        .where(kecamatan_scope(user, Group.kecamatan_code))
         .order_by(Group.name)
         .limit(500)
     ).all()
@@ -341,8 +341,8 @@ def detail(entrepreneur_id: int):
         consents=services.current_consents(entrepreneur),
         events=services.timeline(db.session, entrepreneur.id),
         show_full_nik=user.role in EDITORS,
-        can_edit=services.can_edit(user),
-        next_step=journey_step(entrepreneur) if services.can_edit(user) else (None, None),
+        can_edit=can_edit_cases(user),
+        next_step=journey_step(entrepreneur) if can_edit_cases(user) else (None, None),
         wa_consent=services.has_consent(entrepreneur, ConsentPurpose.WHATSAPP),
     )
 
@@ -660,11 +660,7 @@ def consent(entrepreneur_id: int):
 def groups():
     hide_from_bank_officers()
     user = current_actor()
-    query = (
-        sa.select(Group)
-        .where(services.scope_condition(user, Group.kecamatan_code))
-        .order_by(Group.name)
-    )
+    query = sa.select(Group).where(kecamatan_scope(user, Group.kecamatan_code)).order_by(Group.name)
     name = request.args.get("nama", "").strip()
     if name:
         query = query.where(sa.func.lower(Group.name).like(f"%{name.lower()}%"))
@@ -686,9 +682,7 @@ def groups():
         ).all()
     )
     kecamatan_options = db.session.scalars(
-        sa.select(Kecamatan)
-        .where(services.scope_condition(user, Kecamatan.code))
-        .order_by(Kecamatan.name)
+        sa.select(Kecamatan).where(kecamatan_scope(user, Kecamatan.code)).order_by(Kecamatan.name)
     ).all()
     return render_template(
         "registration/groups.html",
@@ -779,7 +773,7 @@ def group(group_id: int):
     search_form = SearchForm(prefix="cari")
     candidates: list[Entrepreneur] = []
     searched = False
-    if services.can_edit(user) and request.method == "POST" and search_form.validate_on_submit():
+    if can_edit_cases(user) and request.method == "POST" and search_form.validate_on_submit():
         searched = True
         candidates = _candidates(group, search_form.q.data or "")
     elif request.method == "POST":
@@ -792,7 +786,7 @@ def group(group_id: int):
     return render_template(
         "registration/group.html",
         group=group,
-        can_edit=services.can_edit(user),
+        can_edit=can_edit_cases(user),
         search_form=search_form,
         candidates=candidates,
         searched=searched,

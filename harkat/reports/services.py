@@ -18,7 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from harkat.audit import services as audit
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import kecamatan_scope
 from harkat.core.dates import JAKARTA, MONTHS, local_day_bounds, to_local
 from harkat.database import SQLITE_BUSY_MS, utcnow, wants_write_lock
 from harkat.errors import StopValidation
@@ -1037,12 +1039,11 @@ def bottlenecks(session: Session, now: datetime | None = None) -> list[dict]:
 def stage_counts(session: Session, user: User) -> list[tuple[object, int]]:
     """The user's cases by journey stage (facilitators: their kecamatan)."""
     from harkat.registration.domain import JourneyStage
-    from harkat.registration.services import scope_condition
 
     counts = dict(
         session.execute(
             sa.select(Entrepreneur.stage, sa.func.count())
-            .where(scope_condition(user, Entrepreneur.kecamatan_code))
+            .where(kecamatan_scope(user, Entrepreneur.kecamatan_code))
             .group_by(Entrepreneur.stage)
         ).all()
     )

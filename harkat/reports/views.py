@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from harkat import downloads
 from harkat.auth.access import current_actor, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.money import parse_rupiah
 from harkat.downloads import send_attachment
 from harkat.errors import StopValidation

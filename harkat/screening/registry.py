@@ -29,7 +29,8 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy.orm import Mapped, Session, mapped_column, validates
 
 from harkat.audit.services import Actor, record
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core.dates import JAKARTA
 from harkat.core.spreadsheet import DEFAULT_MAX_ROWS, capped_rows, check_text_rows
 from harkat.database import TimestampMixin, str_enum

@@ -23,7 +23,7 @@ from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from harkat.auth.access import current_actor, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form, apply_errors, choices, save_form

@@ -13,7 +13,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import can_edit_cases, kecamatan_scope
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA
 from harkat.core.money import format_rupiah
@@ -21,7 +23,7 @@ from harkat.database import utcnow
 from harkat.errors import NotFound, StopValidation
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Entrepreneur
-from harkat.registration.services import add_event, can_edit, get_entrepreneur, set_stage
+from harkat.registration.services import add_event, get_entrepreneur, set_stage
 from harkat.screening import engine
 from harkat.screening.engine import (
     Debt,
@@ -159,7 +161,7 @@ def run_screening(
     :raise StopValidation: keyed by field (``debts-<row>-<field>`` for a debt row); nothing is
         stored then, not even the SLIK printout.
     """
-    if not can_edit(actor):
+    if not can_edit_cases(actor):
         raise StopValidation({None: ["Peran Anda tidak dapat mencatat skrining."]})
     today = today or _today()
     problems = engine.validate(
@@ -459,8 +461,6 @@ def expiring_for(
     session: Session, user: User, within_days: int = 14, today: date | None = None, limit: int = 50
 ) -> list[tuple[Entrepreneur, Screening]]:
     """Cases whose newest screening has expired or expires soon, for the facilitator's tasks."""
-    from harkat.registration.services import scope_condition
-
     today = today or _today()
     # Walk the screenings by expiry date and keep each person's newest (no later screening of
     # theirs exists); grouping every screening in the city first took 0.5 s at 1M cases.
@@ -469,7 +469,7 @@ def expiring_for(
         sa.select(Entrepreneur, Screening)
         .join(Entrepreneur, Entrepreneur.id == Screening.entrepreneur_id)
         .where(
-            scope_condition(user, Entrepreneur.kecamatan_code),
+            kecamatan_scope(user, Entrepreneur.kecamatan_code),
             Screening.valid_until <= today + timedelta(days=within_days),
             ~sa.exists().where(
                 newer.entrepreneur_id == Screening.entrepreneur_id, newer.id > Screening.id

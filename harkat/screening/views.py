@@ -17,7 +17,8 @@ from flask import (
 from harkat import downloads
 from harkat.audit import services as audit
 from harkat.auth.access import current_actor, public, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
+from harkat.auth.scope import can_edit_cases
 from harkat.core import uploads
 from harkat.core.money import format_rupiah
 from harkat.database import utcnow
@@ -237,7 +238,7 @@ def _show(screening, override_form=None, override_debt_id=None, status=200):
             pathway_title=pathway_title,
             steps=steps,
             history=services.history(db.session, screening.entrepreneur_id),
-            can_edit=registration.can_edit(current_actor()),
+            can_edit=can_edit_cases(current_actor()),
             wa_consent=registration.has_consent(screening.entrepreneur, ConsentPurpose.WHATSAPP),
             share_token=sharing.share_token(screening, current_app.secret_key),
             share_days=sharing.link_days(db.session),

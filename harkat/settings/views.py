@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from harkat.auth.access import roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import Form

@@ -21,7 +21,8 @@ from wtforms.validators import DataRequired, Length
 
 from harkat import downloads
 from harkat.auth.access import current_actor, hide_from_bank_officers, public, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
+from harkat.auth.scope import kecamatan_scope
 from harkat.core.dates import JAKARTA
 from harkat.downloads import send_attachment
 from harkat.errors import NotFound, StopValidation
@@ -164,9 +165,7 @@ def index():
     user = current_actor()
     filters = _filters()
     kecamatan = db.session.scalars(
-        sa.select(Kecamatan)
-        .where(registration.scope_condition(user, Kecamatan.code))
-        .order_by(Kecamatan.name)
+        sa.select(Kecamatan).where(kecamatan_scope(user, Kecamatan.code)).order_by(Kecamatan.name)
     ).all()
     courses = db.session.scalars(sa.select(Course).order_by(Course.code)).all()
     return render_template(

@@ -26,7 +26,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 from sqlalchemy.orm import Session, joinedload
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core.dates import JAKARTA, format_date, to_local
 from harkat.database import utcnow
 from harkat.errors import DomainError, StopValidation

@@ -29,10 +29,10 @@ from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from harkat.auth.models import User
+from harkat.auth.scope import kecamatan_scope
 from harkat.core.dates import JAKARTA
 from harkat.core.spreadsheet import neutralise
 from harkat.reference.models import Course, Kecamatan
-from harkat.registration.services import scope_condition
 from harkat.training.domain import (
     AttendanceStatus,
     CohortStatus,
@@ -202,7 +202,7 @@ def _cohort_stats(user: User, filters: ReportFilter, today: date) -> sa.Subquery
         .outerjoin(enrolments, enrolments.c.cohort_id == Cohort.id)
         .outerjoin(sessions, sessions.c.cohort_id == Cohort.id)
         .outerjoin(present, present.c.cohort_id == Cohort.id)
-        .where(scope_condition(user, Cohort.kecamatan_code))
+        .where(kecamatan_scope(user, Cohort.kecamatan_code))
     )
     if filters.course_id:
         query = query.where(Cohort.course_id == filters.course_id)

@@ -14,20 +14,16 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
+from harkat.auth.scope import can_edit_cases, kecamatan_scope
 from harkat.core.dates import JAKARTA
 from harkat.database import utcnow
 from harkat.errors import NotFound, StopValidation, ValidationError
 from harkat.reference.models import Course, Kecamatan
 from harkat.registration.domain import EntrepreneurStatus, JourneyStage
 from harkat.registration.models import Entrepreneur, Group
-from harkat.registration.services import (
-    add_event,
-    can_edit,
-    get_entrepreneur,
-    scope_condition,
-    set_stage,
-)
+from harkat.registration.services import add_event, get_entrepreneur, set_stage
 from harkat.settings.services import get_number
 from harkat.training import certificates
 from harkat.training.domain import (
@@ -50,7 +46,7 @@ def _today() -> date:
 
 
 def _require_editor(actor: User) -> None:
-    if not can_edit(actor):
+    if not can_edit_cases(actor):
         raise StopValidation({None: ["Peran Anda tidak dapat mengubah data pelatihan."]})
 
 
@@ -61,7 +57,7 @@ def get_cohort(session: Session, cohort_id: int, user: User) -> Cohort:
     """
     cohort = session.scalar(
         sa.select(Cohort).where(
-            Cohort.id == cohort_id, scope_condition(user, Cohort.kecamatan_code)
+            Cohort.id == cohort_id, kecamatan_scope(user, Cohort.kecamatan_code)
         )
     )
     if cohort is None:

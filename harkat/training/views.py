@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from harkat.auth.access import current_actor, hide_from_bank_officers, roles
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
+from harkat.auth.scope import can_edit_cases, kecamatan_scope
 from harkat.core.dates import format_date
 from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
@@ -101,7 +102,7 @@ def index():
     user = current_actor()
     query = (
         sa.select(Cohort)
-        .where(registration.scope_condition(user, Cohort.kecamatan_code))
+        .where(kecamatan_scope(user, Cohort.kecamatan_code))
         .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
     )
     status = request.args.get("status", "")
@@ -134,7 +135,7 @@ def index():
         courses=db.session.scalars(sa.select(Course).order_by(Course.title)).all(),
         kecamatan_options=db.session.scalars(
             sa.select(Kecamatan)
-            .where(registration.scope_condition(user, Kecamatan.code))
+            .where(kecamatan_scope(user, Kecamatan.code))
             .order_by(Kecamatan.name)
         ).all(),
         CohortStatus=CohortStatus,
@@ -151,9 +152,7 @@ def _cohort_form(cohort: Cohort | None = None) -> CohortForm:
         [("", "— pilih kursus —")] + [(c.id, f"{c.title} ({c.hours} jam)") for c in courses]
     )
     areas = db.session.scalars(
-        sa.select(Kecamatan)
-        .where(registration.scope_condition(user, Kecamatan.code))
-        .order_by(Kecamatan.name)
+        sa.select(Kecamatan).where(kecamatan_scope(user, Kecamatan.code)).order_by(Kecamatan.name)
     ).all()
     form.kecamatan_code.choices = choices([("", "— pilih —")] + [(k.code, k.name) for k in areas])
     if request.method == "GET" and cohort is not None:
@@ -230,7 +229,7 @@ def cohort(cohort_id: int):
     hide_from_bank_officers()
     cohort = _cohort_or_404(cohort_id)
     user = current_actor()
-    can_edit = registration.can_edit(user) and cohort.status != CohortStatus.CLOSED
+    can_edit = can_edit_cases(user) and cohort.status != CohortStatus.CLOSED
     search_form = SearchForm(prefix="cari")
     candidates: list[Entrepreneur] | None = None
     if request.method == "POST":
@@ -249,7 +248,7 @@ def cohort(cohort_id: int):
     group_form = GroupEnrolForm(prefix="kelompok", formdata=None)
     groups = db.session.scalars(
         sa.select(Group)
-        .where(registration.scope_condition(user, Group.kecamatan_code))
+        .where(kecamatan_scope(user, Group.kecamatan_code))
         .order_by(Group.name)
         .limit(300)
     ).all()
@@ -461,7 +460,7 @@ def attendance(cohort_id: int, session_id: int):
         )
     }
     form = Form()
-    editable = registration.can_edit(current_actor()) and cohort.status != CohortStatus.CLOSED
+    editable = can_edit_cases(current_actor()) and cohort.status != CohortStatus.CLOSED
     if request.method == "POST":
         if not editable:
             abort(403)

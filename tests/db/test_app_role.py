@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from harkat import create_app
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
 from tests.conftest import BACKEND

@@ -69,7 +69,8 @@ def test_twenty_concurrent_writers_through_the_api_all_succeed(app, create_user)
     """Twenty clients register entrepreneurs at the same moment: every request is answered 201,
     none with "database is locked" (each also writes its rate-limit counter and audit rows)."""
     from harkat.api import tokens
-    from harkat.auth.models import Role, User
+    from harkat.auth.domain import Role
+    from harkat.auth.models import User
     from harkat.registration.models import Entrepreneur
     from tests.fixtures.registration import valid_nik
 

@@ -25,7 +25,7 @@ def live_server(tmp_path):
     from flask_migrate import upgrade
 
     from harkat.auth import services as auth
-    from harkat.auth.models import Role
+    from harkat.auth.domain import Role
     from harkat.reference.services import seed_reference
 
     app = create_app(

@@ -40,7 +40,8 @@ def site(tmp_path_factory):
     from flask_migrate import upgrade
 
     from harkat.auth import services as auth
-    from harkat.auth.models import Role, User
+    from harkat.auth.domain import Role
+    from harkat.auth.models import User
     from harkat.demo.generator import seed_demo
     from harkat.reference.services import seed_reference
     from harkat.referrals.models import Referral

@@ -12,7 +12,7 @@ from tests.fixtures.registration import valid_nik
 
 def test_a_phone_without_javascript_can_navigate_register_and_sign_out(live_server, browser, shot):
     from harkat.auth import services as auth
-    from harkat.auth.models import Role
+    from harkat.auth.domain import Role
 
     app, base = live_server
     with app.app_context():

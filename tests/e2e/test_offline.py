@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from harkat.auth import services as auth
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.dates import JAKARTA
 from harkat.extensions import db
 from harkat.registration import services as registration

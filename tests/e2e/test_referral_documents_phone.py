@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from PIL import Image
 from werkzeug.serving import make_server
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.referrals import services
 from harkat.referrals.gates import DocumentKind

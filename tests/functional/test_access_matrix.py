@@ -8,7 +8,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from harkat.auth.access import PUBLIC_ENDPOINTS, view_access
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 
 PUBLIC = "public"
 EVERYONE = frozenset(Role)

@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from harkat import create_app
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import Loan, ReferralDocument
 from harkat.referrals.transitions import ReferralStatus

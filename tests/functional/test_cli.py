@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.reference.models import Bank, Kecamatan, Kelurahan, PlaceAlias
 from harkat.reference.services import find_place_code

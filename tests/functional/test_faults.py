@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from harkat import create_app
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.referrals import services
 from harkat.referrals.models import Loan, Referral, ReferralTransition

@@ -9,7 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from harkat.api import tokens
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.referrals.models import Loan, ReferralDocument
 from harkat.referrals.transitions import ReferralStatus

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.static_files import IMMUTABLE, init_static_files
 
 ROOT = Path(__file__).resolve().parents[2]

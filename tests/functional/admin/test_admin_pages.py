@@ -7,7 +7,8 @@ import re
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.reference.models import Bank, Scheme
 from tests.fixtures.users import PASSWORD

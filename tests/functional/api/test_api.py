@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from harkat.api.models import ApiToken
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import Loan, Referral
 from harkat.referrals.transitions import ReferralStatus

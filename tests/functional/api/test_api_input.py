@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.dates import JAKARTA
 from tests.fixtures.registration import valid_nik
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.referrals.transitions import ReferralStatus
 
 CHECKS = [not_a_server_error, response_schema_conformance]

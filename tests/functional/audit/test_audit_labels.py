@@ -7,7 +7,8 @@ import html
 import sqlalchemy as sa
 
 from harkat.audit import services as audit
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.reference.models import Bank
 from harkat.registration.domain import JourneyStage

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from harkat.audit import services as audit
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.reference.models import Bank
 

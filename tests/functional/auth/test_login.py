@@ -7,7 +7,8 @@ import time
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import LoginAttempt, Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import LoginAttempt, User
 from harkat.auth.services import LOGIN_REFUSED
 from harkat.extensions import db
 from tests.fixtures.users import PASSWORD

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask import Blueprint
 
 from harkat.auth.access import roles
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.reference.models import Course
 from harkat.training import certificates

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.registration.models import CaseEvent

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.reference.models import Course
 from harkat.training import reports

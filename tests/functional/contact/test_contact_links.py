@@ -7,7 +7,8 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.registration import services as registration
 from harkat.registration.domain import ConsentPurpose

@@ -13,7 +13,8 @@ from itsdangerous import TimestampSigner
 from pypdf import PdfReader
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.registration import services as registration
 from harkat.registration.domain import ConsentPurpose

@@ -131,7 +131,7 @@ def test_demo_referrals_cover_every_state_with_loans_and_reports(app, runner, cl
     from datetime import datetime
     from pathlib import Path
 
-    from harkat.auth.models import Role
+    from harkat.auth.domain import Role
     from harkat.core.dates import JAKARTA
     from harkat.referrals.models import Loan, LoanReport, Referral, ReferralDocument
     from harkat.referrals.transitions import ReferralStatus

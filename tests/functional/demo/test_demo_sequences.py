@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core.dates import JAKARTA
 from harkat.database import Model
 from harkat.extensions import db

@@ -7,7 +7,7 @@ import html
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.registration import services
 from harkat.registration.models import Business, Entrepreneur

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.inbox import services as inbox
 from harkat.referrals.models import GateExemption, Loan, LoanReport

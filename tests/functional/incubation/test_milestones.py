@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.incubation.domain import MilestoneKind
 from harkat.incubation.models import Milestone

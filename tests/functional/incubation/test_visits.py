@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.incubation.models import MentoringVisit
 

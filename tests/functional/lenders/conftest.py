@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 import harkat.screening.registry  # noqa: F401 - puts the table in the schema the tests build
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.screening.registry import LenderStatus, LicensedLender
 from harkat.screening.registry_views import bp

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.screening.registry import (

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from harkat.auth.access import view_access
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.screening.registry import LenderStatus, LicensedLender
 from tests.fixtures.users import PASSWORD

@@ -7,7 +7,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.idempotency import RequestKey
 from tests.fixtures.registration import entrepreneur_count, registration_form, valid_nik

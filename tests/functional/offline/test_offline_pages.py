@@ -3,7 +3,7 @@ data, and the facilitator's own people (masked) for reading offline."""
 
 from __future__ import annotations
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from tests.fixtures.registration import valid_nik
 
 

@@ -7,7 +7,7 @@ import io
 
 from pypdf import PdfReader
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.referrals.transitions import ReferralStatus
 
 

@@ -2,7 +2,7 @@
 
 import html
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 
 
 def test_calculator_shows_schedule_totals_rate_and_words(client, login_as):

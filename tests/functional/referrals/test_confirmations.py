@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals import services
 from harkat.referrals.models import Loan, Referral

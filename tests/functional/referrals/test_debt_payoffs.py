@@ -10,7 +10,8 @@ import re
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core.dates import format_date
 from harkat.extensions import db
 from harkat.referrals.models import Loan, Referral, ReferralTakeOver

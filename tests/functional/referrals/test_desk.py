@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.database import utcnow
 from harkat.extensions import db
 from harkat.reference.models import ApplicantType, Bank, Scheme

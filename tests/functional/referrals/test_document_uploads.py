@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.gates import DocumentKind
 from harkat.referrals.models import Referral, ReferralDocument

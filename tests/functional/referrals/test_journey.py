@@ -7,7 +7,7 @@ import re
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.reference.models import Scheme
 from harkat.referrals.models import Loan, Referral, ReferralTransition

@@ -7,7 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals import services
 from harkat.referrals.models import Loan, LoanReport

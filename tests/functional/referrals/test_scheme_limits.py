@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from harkat.api import tokens
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.referrals import services

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import ReferralDocument
 from harkat.referrals.transitions import ReferralStatus

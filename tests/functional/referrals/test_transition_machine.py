@@ -29,7 +29,8 @@ from hypothesis.stateful import (
 )
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
 from harkat.reference.models import ApplicantType, Scheme

@@ -9,7 +9,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import Referral
 from harkat.referrals.transitions import ReferralStatus

@@ -9,7 +9,8 @@ import openpyxl
 import sqlalchemy as sa
 
 from harkat.api import tokens
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.registration import importer
 from harkat.registration.domain import BusinessScale

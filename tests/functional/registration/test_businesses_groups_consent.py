@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.registration.domain import BusinessScale, ConsentPurpose
 from harkat.registration.models import Business, Consent, Entrepreneur, Group, GroupMembership

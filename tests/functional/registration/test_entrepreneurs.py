@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.nik import Gender
 from harkat.extensions import db
 from harkat.registration.models import CaseEvent, Entrepreneur

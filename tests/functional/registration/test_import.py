@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
 from harkat.errors import StopValidation

@@ -9,7 +9,7 @@ import re
 import openpyxl
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
 from tests.fixtures.registration import valid_nik

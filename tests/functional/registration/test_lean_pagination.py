@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.database import lean_paginate
 from harkat.extensions import db
 from harkat.registration import services

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 
 
 def _step(page: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
 from harkat.extensions import db

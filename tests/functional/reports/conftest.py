@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import Loan, Referral, ReferralTransition
 from harkat.referrals.transitions import ReferralStatus

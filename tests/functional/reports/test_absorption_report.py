@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import Loan
 from harkat.referrals.transitions import ReferralStatus

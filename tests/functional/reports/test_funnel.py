@@ -12,7 +12,7 @@ import openpyxl
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.core.dates import JAKARTA
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur

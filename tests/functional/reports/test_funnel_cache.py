@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.transitions import ReferralStatus
 from harkat.reports import services

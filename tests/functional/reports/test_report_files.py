@@ -11,7 +11,7 @@ import openpyxl
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import Loan
 from harkat.referrals.transitions import ReferralStatus

@@ -8,7 +8,8 @@ from datetime import date
 import openpyxl
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.referrals.transitions import ReferralStatus
 from harkat.registration import services as registration

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from tests.functional.screening.test_screening_pages import _post, _text
 
 

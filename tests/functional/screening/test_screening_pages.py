@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import CaseEvent, Entrepreneur

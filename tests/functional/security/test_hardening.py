@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import ReferralDocument
 from tests.fixtures.referrals import PNG

@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, UserSession
+from harkat.auth.domain import Role
+from harkat.auth.models import UserSession
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
 from harkat.serving import MaskingFilter, mask_identity_numbers

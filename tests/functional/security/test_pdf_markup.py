@@ -8,7 +8,8 @@ import io
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.registration.models import Business, Entrepreneur
 from harkat.screening.models import Screening, ScreeningDebt

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core.spreadsheet import MAX_UNPACKED_BYTES, TooLarge
 from harkat.errors import StopValidation
 from harkat.extensions import db

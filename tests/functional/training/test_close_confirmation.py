@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.training.domain import CohortStatus
 from harkat.training.models import Cohort

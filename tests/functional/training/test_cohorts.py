@@ -10,7 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.registration.domain import JourneyStage
 from harkat.registration.models import CaseEvent, Entrepreneur

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.referrals.transitions import (
     Action,
     ReferralStatus,
