@@ -23,8 +23,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from harkat.auth.domain import ROLE_LABELS
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.forms import Form, RupiahField, choices
-from harkat.reference.models import ApplicantType, LoanMethod
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -18,11 +18,12 @@ from harkat.auth import services as auth_services
 from harkat.auth.access import roles
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.errors import StopValidation
 from harkat.extensions import db
 from harkat.forms import choices, save_form
 from harkat.reference import services as reference
-from harkat.reference.models import ApplicantType, Bank, LoanMethod, Scheme
+from harkat.reference.models import Bank, Scheme
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,10 +8,10 @@ import re
 import marshmallow
 from marshmallow import ValidationError, fields, pre_load, validate
 
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.core.money import MAX_RUPIAH
 from harkat.core.nik import Gender
 from harkat.core.text import clean_text
-from harkat.reference.models import ApplicantType, LoanMethod
 from harkat.referrals.gates import Gate
 from harkat.referrals.models import LoanPurpose
 from harkat.referrals.transitions import Action, ReferralStatus

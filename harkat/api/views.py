@@ -15,10 +15,11 @@ from harkat.api import schemas as s
 from harkat.api.core import Blueprint, api_roles
 from harkat.auth.domain import Role
 from harkat.auth.scope import kecamatan_scope
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.core.nik import Gender, mask_nik
 from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
-from harkat.reference.models import ApplicantType, Bank, Kecamatan, Kelurahan, LoanMethod, Scheme
+from harkat.reference.models import Bank, Kecamatan, Kelurahan, Scheme
 from harkat.referrals import services as referrals
 from harkat.referrals.gates import gates_from_snapshot
 from harkat.referrals.loans import LoanInputError, schedule

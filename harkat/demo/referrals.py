@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.core.dates import JAKARTA
+from harkat.core.enums import ApplicantType
 from harkat.demo import id_span
-from harkat.reference.models import ApplicantType, Bank, Scheme
+from harkat.reference.models import Bank, Scheme
 from harkat.referrals.gates import DocumentKind, Gate
 from harkat.referrals.loans import schedule
 from harkat.referrals.models import (

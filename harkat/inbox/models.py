@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from harkat.auth.models import User
+from harkat.core.enums import LabelledEnum
 from harkat.database import str_enum, utcnow
 from harkat.extensions import db
-from harkat.registration.domain import LabelledEnum
 
 
 class ItemKind(LabelledEnum):

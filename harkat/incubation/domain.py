@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from harkat.registration.domain import LabelledEnum
+from harkat.core.enums import LabelledEnum
 
 
 class IncubationStage(LabelledEnum):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.database import TimestampMixin, str_enum
 from harkat.extensions import db
 
@@ -79,24 +79,6 @@ class Bank(TimestampMixin, db.Model):
     def rate_word(self) -> str:
         """What the yearly price of a loan is called at this bank: "margin" or "bunga"."""
         return "margin" if self.is_sharia else "bunga"
-
-
-class LoanMethod(enum.StrEnum):
-    ANUITAS = "anuitas"
-    FLAT = "flat"
-
-    @property
-    def label(self) -> str:
-        return {"anuitas": "Anuitas", "flat": "Flat"}[self.value]
-
-
-class ApplicantType(enum.StrEnum):
-    GROUP = "group"
-    INDIVIDUAL = "individual"
-
-    @property
-    def label(self) -> str:
-        return {"group": "Kelompok", "individual": "Perorangan"}[self.value]
 
 
 class Scheme(TimestampMixin, db.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from harkat.reference.models import ApplicantType, LoanMethod
+from harkat.core.enums import ApplicantType, LoanMethod
 
 #: Sharia banks among BANKS: their approvals speak of margin, not bunga.
 SHARIA_BANKS = {"BSI"}

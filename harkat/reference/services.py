@@ -11,17 +11,16 @@ from importlib import resources
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.core.regions import place_key
 from harkat.errors import StopValidation, ValidationError
 from harkat.reference import seeds
 from harkat.reference.models import (
-    ApplicantType,
     Bank,
     Course,
     Kecamatan,
     Kelurahan,
     LenderCategory,
-    LoanMethod,
     PlaceAlias,
     Scheme,
 )

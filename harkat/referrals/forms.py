@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from harkat.admin.forms import MultiCheckboxField
+from harkat.core.enums import LoanMethod
 from harkat.forms import Form, RupiahField, choices
-from harkat.reference.models import LoanMethod
 from harkat.referrals.gates import EXEMPTABLE, DocumentKind, Gate
 from harkat.referrals.models import COLLECTABILITY_LABELS, LoanPurpose
 

@@ -12,10 +12,9 @@ from datetime import date
 from decimal import Decimal
 
 from harkat.core.dates import format_date
+from harkat.core.enums import ApplicantType, LabelledEnum, LoanMethod
 from harkat.core.money import format_rupiah
-from harkat.reference.models import ApplicantType, LoanMethod
 from harkat.referrals.loans import LoanInputError, schedule
-from harkat.registration.domain import LabelledEnum
 from harkat.screening.engine import Outcome, format_rate_percent, format_ratio_percent
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from harkat.core.enums import LoanMethod
 from harkat.core.money import round_rupiah, terbilang
-from harkat.reference.models import LoanMethod
 from harkat.screening.engine import Frequency, effective_annual_rate
 
 MAX_MONTHS = 120

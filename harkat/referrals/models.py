@@ -10,12 +10,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from harkat.auth.models import User
+from harkat.core.enums import ApplicantType, LabelledEnum, LoanMethod
 from harkat.database import TimestampMixin, str_enum, utcnow
 from harkat.extensions import db
-from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
+from harkat.reference.models import Bank, Kecamatan, Scheme
 from harkat.referrals.gates import DocumentKind
 from harkat.referrals.transitions import ReferralStatus
-from harkat.registration.domain import LabelledEnum
 from harkat.registration.models import Entrepreneur, Group
 from harkat.screening.models import ScreeningDebt
 from harkat.versioning import VersionedMixin

@@ -25,11 +25,12 @@ from harkat.auth.models import User
 from harkat.auth.scope import kecamatan_or_bank_scope
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA, format_date, to_local
+from harkat.core.enums import ApplicantType
 from harkat.core.money import MAX_RUPIAH, format_rupiah
 from harkat.core.spreadsheet import TooLarge, check_text_rows
 from harkat.database import utcnow
 from harkat.errors import NotFound, StopValidation
-from harkat.reference.models import ApplicantType, Bank, Scheme
+from harkat.reference.models import Bank, Scheme
 from harkat.referrals import gates as gate_rules
 from harkat.referrals.gates import DocumentKind, Gate, GateResult
 from harkat.referrals.models import (

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterable
 
 from harkat.auth.domain import Role
-from harkat.registration.domain import LabelledEnum
+from harkat.core.enums import LabelledEnum
 
 
 class ReferralStatus(LabelledEnum):

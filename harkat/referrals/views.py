@@ -27,6 +27,7 @@ from harkat.auth.access import current_actor, public, roles
 from harkat.auth.domain import Role
 from harkat.core import uploads
 from harkat.core.dates import to_local
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.core.money import format_rupiah
 from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
@@ -35,7 +36,7 @@ from harkat.extensions import csrf, db
 from harkat.forms import apply_errors, choices, record_id, save_form, version_of
 from harkat.inbox import services as inbox
 from harkat.links import public_url
-from harkat.reference.models import ApplicantType, Bank, Kecamatan, LoanMethod, Scheme
+from harkat.reference.models import Bank, Kecamatan, Scheme
 from harkat.referrals import packet as packets
 from harkat.referrals import services
 from harkat.referrals.drift import ScreeningSummary, screening_drift

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
+
+from harkat.core.enums import LabelledEnum
 
 MIKRO_MAX_CAPITAL = 1_000_000_000
 MIKRO_MAX_ANNUAL_SALES = 2_000_000_000
@@ -11,29 +12,6 @@ KECIL_MAX_CAPITAL = 5_000_000_000
 KECIL_MAX_ANNUAL_SALES = 15_000_000_000
 MENENGAH_MAX_CAPITAL = 10_000_000_000
 MENENGAH_MAX_ANNUAL_SALES = 50_000_000_000
-
-
-class LabelledEnum(enum.StrEnum):
-    """A StrEnum whose members carry an Indonesian label: ``MEMBER = "value", "Label"``."""
-
-    def __new__(cls, value: str, label: str):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
-
-    @classmethod
-    def from_label(cls, text: str):
-        """Find a member by value or label, ignoring case and spacing; None if nothing matches."""
-        wanted = " ".join(str(text).split()).casefold()
-        for member in cls:
-            if wanted in (member.value.casefold(), member.label.casefold()):
-                return member
-        return None
 
 
 class Education(LabelledEnum):

@@ -42,6 +42,7 @@ from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases
 from harkat.core.dates import JAKARTA, format_date
+from harkat.core.enums import LabelledEnum
 from harkat.core.money import check_rupiah, format_rupiah, parse_rupiah, round_rupiah
 from harkat.core.nik import Gender, NikError, make_nik, mask_nik, normalise_nik
 from harkat.core.regions import place_key
@@ -56,7 +57,7 @@ from harkat.core.spreadsheet import (
 from harkat.core.text import clean_text, control_character_message, control_characters
 from harkat.errors import StopValidation
 from harkat.reference.models import Kecamatan, Kelurahan, PlaceAlias
-from harkat.registration.domain import Education, LabelledEnum, MaritalStatus, Sector
+from harkat.registration.domain import Education, MaritalStatus, Sector
 from harkat.registration.models import Business, Entrepreneur
 from harkat.registration.services import (
     BusinessData,

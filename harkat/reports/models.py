@@ -9,10 +9,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from harkat.auth.models import User
+from harkat.core.enums import LabelledEnum
 from harkat.database import TimestampMixin, str_enum, utcnow
 from harkat.extensions import db
 from harkat.reference.models import Bank
-from harkat.registration.domain import LabelledEnum
 
 JSON = sa.JSON().with_variant(JSONB, "postgresql")
 

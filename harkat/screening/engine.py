@@ -35,9 +35,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from harkat.core.enums import LabelledEnum
 from harkat.core.money import format_percent, format_rupiah, round_rupiah
 from harkat.errors import ValidationError
-from harkat.registration.domain import LabelledEnum
 
 #: BANK HARKAT's yearly rate, the yardstick every debt is compared with.
 HARKAT_RATE_PERCENT = Decimal(3)

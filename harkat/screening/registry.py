@@ -32,11 +32,11 @@ from harkat.audit.services import Actor, record
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.core.dates import JAKARTA
+from harkat.core.enums import LabelledEnum
 from harkat.core.spreadsheet import DEFAULT_MAX_ROWS, capped_rows, check_text_rows
 from harkat.database import TimestampMixin, str_enum
 from harkat.errors import StopValidation, ValidationError
 from harkat.extensions import db
-from harkat.registration.domain import LabelledEnum
 from harkat.registration.importer import cell_text, header_key, is_blank, parse_date
 
 NAME_MAX = 120

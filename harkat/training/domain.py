@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from harkat.registration.domain import LabelledEnum
+from harkat.core.enums import LabelledEnum
 
 
 class CohortStatus(LabelledEnum):

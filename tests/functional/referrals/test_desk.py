@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.core.enums import ApplicantType
 from harkat.database import utcnow
 from harkat.extensions import db
-from harkat.reference.models import ApplicantType, Bank, Scheme
+from harkat.reference.models import Bank, Scheme
 from harkat.referrals import services
 from harkat.referrals.models import Loan, LoanPurpose, Referral, RejectionReason
 from harkat.referrals.transitions import Action, ReferralStatus

@@ -31,9 +31,10 @@ from hypothesis.stateful import (
 from harkat.audit.models import AuditLog
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.core.enums import ApplicantType
 from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
-from harkat.reference.models import ApplicantType, Scheme
+from harkat.reference.models import Scheme
 from harkat.referrals import services
 from harkat.referrals.models import Loan, LoanPurpose, Referral, ReferralTransition
 from harkat.referrals.transitions import (

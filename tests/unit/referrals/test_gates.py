@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from harkat.reference.models import ApplicantType, LoanMethod
+from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.referrals import gates
 from harkat.referrals.gates import DocumentKind, Gate
 from harkat.screening.engine import Outcome

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harkat.reference.models import LoanMethod
+from harkat.core.enums import LoanMethod
 from harkat.referrals.loans import LoanInputError, add_months, schedule, terbilang
 
 # Annuity instalments worked out by hand: P·r·(1+r)^n / ((1+r)^n − 1), r = 3%/12, half-up.
