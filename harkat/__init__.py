@@ -132,6 +132,7 @@ def register_models() -> None:
     import harkat.audit.models
     import harkat.audit.services
     import harkat.auth.models
+    import harkat.cases.models
     import harkat.idempotency
     import harkat.inbox.models
     import harkat.incubation.models

@@ -8,6 +8,7 @@ import re
 import marshmallow
 from marshmallow import ValidationError, fields, pre_load, validate
 
+from harkat.cases.domain import JourneyStage
 from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.core.money import MAX_RUPIAH
 from harkat.core.nik import Gender
@@ -19,7 +20,6 @@ from harkat.registration.domain import (
     BusinessScale,
     Education,
     EntrepreneurStatus,
-    JourneyStage,
     MaritalStatus,
     Sector,
 )

@@ -19,6 +19,8 @@ from harkat.audit import services as audit
 from harkat.auth import services as auth_services
 from harkat.auth.domain import Role
 from harkat.auth.models import User, user_kecamatan
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
 from harkat.database import Model
@@ -32,19 +34,11 @@ from harkat.registration.domain import (
     Education,
     EntrepreneurStatus,
     GroupStatus,
-    JourneyStage,
     MaritalStatus,
     Sector,
     business_scale,
 )
-from harkat.registration.models import (
-    Business,
-    CaseEvent,
-    Consent,
-    Entrepreneur,
-    Group,
-    GroupMembership,
-)
+from harkat.registration.models import Business, Consent, Entrepreneur, Group, GroupMembership
 from harkat.registration.services import next_registration_numbers
 
 CHUNK = 5_000

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.core.dates import JAKARTA
 from harkat.core.enums import ApplicantType
 from harkat.demo import id_span
@@ -36,8 +38,7 @@ from harkat.referrals.models import (
 )
 from harkat.referrals.services import DOCUMENT_FOLDER
 from harkat.referrals.transitions import ReferralStatus
-from harkat.registration.domain import JourneyStage
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 from harkat.screening.engine import Outcome
 from harkat.screening.models import Screening
 

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.core.dates import JAKARTA
 from harkat.demo import id_span
-from harkat.registration.domain import JourneyStage
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 from harkat.screening.engine import Debt, Frequency, Household, LenderType, Thresholds, screen
 from harkat.screening.models import RATE_CAP, Screening, ScreeningDebt
 from harkat.screening.registry import registry_checked_on, seed_demo_registry

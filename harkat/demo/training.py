@@ -14,13 +14,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.core.dates import JAKARTA
 from harkat.demo import id_span
 from harkat.incubation.domain import IncubationStage, MilestoneKind
 from harkat.incubation.models import Incubation, MentoringVisit, Milestone
 from harkat.reference.models import Course
-from harkat.registration.domain import JourneyStage
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 from harkat.training.domain import (
     AttendanceStatus,
     CohortStatus,

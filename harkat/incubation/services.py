@@ -17,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases
+from harkat.cases.domain import JourneyStage
+from harkat.cases.services import add_event, set_stage
 from harkat.core.dates import JAKARTA, format_date
 from harkat.errors import NotFound, StaleObjectError, StopValidation, ValidationError
 from harkat.incubation import files
@@ -30,9 +32,7 @@ from harkat.incubation.domain import (
     revenue_up_reached,
 )
 from harkat.incubation.models import Incubation, MentoringVisit, Milestone
-from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Business, Entrepreneur
-from harkat.registration.services import add_event, set_stage
 from harkat.versioning import check_version
 
 #: Journey stages that can only be reached after graduating from BALIKAT training. Until the

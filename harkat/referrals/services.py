@@ -23,6 +23,8 @@ from harkat.audit import services as audit
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import kecamatan_or_bank_scope
+from harkat.cases.domain import JourneyStage
+from harkat.cases.services import add_event, set_stage
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA, format_date, to_local
 from harkat.core.enums import ApplicantType
@@ -55,14 +57,8 @@ from harkat.referrals.transitions import (
     TransitionError,
     next_state,
 )
-from harkat.registration.domain import ConsentPurpose, EntrepreneurStatus, JourneyStage
-from harkat.registration.services import (
-    add_event,
-    get_entrepreneur,
-    get_group,
-    has_consent,
-    set_stage,
-)
+from harkat.registration.domain import ConsentPurpose, EntrepreneurStatus
+from harkat.registration.services import get_entrepreneur, get_group, has_consent
 from harkat.screening.models import Screening, ScreeningDebt
 from harkat.settings.services import get_number
 from harkat.versioning import check_version

@@ -38,22 +38,6 @@ class EntrepreneurStatus(LabelledEnum):
     DECEASED = "deceased", "Meninggal dunia"
 
 
-class JourneyStage(LabelledEnum):
-    """Where a case stands on the journey of DESIGN §3; later features move it forward."""
-
-    REGISTERED = "registered", "Terdaftar"
-    IN_TRAINING = "in_training", "Dalam pelatihan"
-    DROPPED_OUT = "dropped_out", "Berhenti pelatihan"
-    GRADUATED = "graduated", "Lulus pelatihan"
-    IN_INCUBATION = "in_incubation", "Inkubasi"
-    SCREENED = "screened", "Sudah diskrining"
-    DEBT_RESOLUTION = "debt_resolution", "Penyelesaian utang"
-    REFERRED = "referred", "Dirujuk ke bank"
-    APPROVED = "approved", "Disetujui bank"
-    DISBURSED = "disbursed", "Dana cair"
-    REPAYING = "repaying", "Mengangsur"
-
-
 class Sector(LabelledEnum):
     """Business sectors aligned with the sections of KBLI 2020."""
 

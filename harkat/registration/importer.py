@@ -41,6 +41,7 @@ from harkat.audit.services import Actor, record
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases
+from harkat.cases.services import add_event
 from harkat.core.dates import JAKARTA, format_date
 from harkat.core.enums import LabelledEnum
 from harkat.core.money import check_rupiah, format_rupiah, parse_rupiah, round_rupiah
@@ -62,7 +63,6 @@ from harkat.registration.models import Business, Entrepreneur
 from harkat.registration.services import (
     BusinessData,
     EntrepreneurData,
-    add_event,
     clean_business,
     clean_entrepreneur,
     holder_of_nik,

@@ -1,4 +1,4 @@
-"""Use-cases of registration: entrepreneurs, businesses, groups, consent, timeline, scoping.
+"""Use-cases of registration: entrepreneurs, businesses, groups and consent.
 
 Services take a session and an explicit actor, flush, and never commit.
 """
@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases, kecamatan_scope
+from harkat.cases.domain import JourneyStage
+from harkat.cases.services import add_event
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, NikError, nik_warnings, parse_nik
 from harkat.core.phone import PhoneError, normalise_phone, phone_search_key
 from harkat.core.text import clean_text, name_problem, single_line, text_problem, too_long
-from harkat.database import utcnow
 from harkat.errors import NotFound, StopValidation, ValidationError
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
@@ -30,14 +31,12 @@ from harkat.registration.domain import (
     Education,
     EntrepreneurStatus,
     GroupStatus,
-    JourneyStage,
     MaritalStatus,
     Sector,
     format_registration_number,
 )
 from harkat.registration.models import (
     Business,
-    CaseEvent,
     Consent,
     Entrepreneur,
     Group,
@@ -84,42 +83,6 @@ def _check_kelurahan_in_scope(session: Session, code: str, user: User) -> Kelura
     if not can_edit_cases(user):
         raise StopValidation({None: ["Peran Anda tidak dapat mengubah data pelaku usaha."]})
     return kelurahan
-
-
-# --------------------------------------------------------------------------- timeline
-
-
-def add_event(
-    session: Session,
-    entrepreneur_id: int,
-    kind: str,
-    summary: str,
-    actor: User | None,
-    data: dict | None = None,
-    at: datetime | None = None,
-) -> CaseEvent:
-    """Append one event to an entrepreneur's timeline."""
-    event = CaseEvent(
-        entrepreneur_id=entrepreneur_id,
-        kind=kind,
-        summary=summary[:300],
-        actor_id=actor.id if actor else None,
-        data=data or {},
-        at=at or utcnow(),
-    )
-    session.add(event)
-    return event
-
-
-def timeline(session: Session, entrepreneur_id: int) -> list[CaseEvent]:
-    """Return the case's events, newest first."""
-    return list(
-        session.scalars(
-            sa.select(CaseEvent)
-            .where(CaseEvent.entrepreneur_id == entrepreneur_id)
-            .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
-        )
-    )
 
 
 # --------------------------------------------------------------------------- entrepreneurs
@@ -457,17 +420,6 @@ def update_entrepreneur(
     labels = ", ".join(_LABELS.get(key, key) for key in changed if key != "kecamatan_code")
     add_event(session, entrepreneur.id, "updated", f"Data diri diubah: {labels}.", actor)
     return clean.warnings
-
-
-def set_stage(
-    session: Session, entrepreneur: Entrepreneur, stage: JourneyStage, actor: User | None
-) -> None:
-    """Move a case to a journey stage (used by training, screening and referral features)."""
-    if entrepreneur.stage == stage:
-        return
-    entrepreneur.stage = stage
-    session.flush()
-    add_event(session, entrepreneur.id, "stage", f"Tahap perjalanan: {stage.label}.", actor)
 
 
 # --------------------------------------------------------------------------- search

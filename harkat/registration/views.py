@@ -30,6 +30,10 @@ from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases, kecamatan_scope
+from harkat.cases.domain import JourneyStage
+from harkat.cases.journey import NextStep, StepKind, next_step
+from harkat.cases.services import timeline
+from harkat.cases.story import case_state
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender
 from harkat.database import lean_paginate, utcnow
@@ -48,7 +52,6 @@ from harkat.registration.domain import (
     Education,
     EntrepreneurStatus,
     GroupStatus,
-    JourneyStage,
     MaritalStatus,
     Sector,
 )
@@ -64,7 +67,6 @@ from harkat.registration.forms import (
     SearchForm,
     kelurahan_choices,
 )
-from harkat.registration.journey import CaseState, NextStep, StepKind, next_step
 from harkat.registration.models import Business, Entrepreneur, Group, GroupMembership
 
 bp = Blueprint("registration", __name__)
@@ -246,48 +248,7 @@ def create():
 
 def journey_step(entrepreneur: Entrepreneur) -> tuple[NextStep | None, str | None]:
     """The case's next step and the link that takes it (None for a reader or nothing due)."""
-    from harkat.referrals.services import referrals_of
-    from harkat.referrals.transitions import OPEN_STATES, ReferralStatus
-    from harkat.screening.services import latest_valid
-    from harkat.training.domain import CohortStatus, EnrolmentStatus, TrainingResult
-    from harkat.training.services import enrolments_of
-
-    enrolments = enrolments_of(db.session, [entrepreneur.id])
-    referrals = referrals_of(db.session, entrepreneur.id)
-    open_referral = next((r for r in referrals if r.status in OPEN_STATES), None)
-    disbursed = [r for r in referrals if r.status == ReferralStatus.DISBURSED]
-    running = next(
-        (
-            e
-            for e in enrolments
-            if e.cohort.status != CohortStatus.CLOSED and e.status == EnrolmentStatus.ENROLLED
-        ),
-        None,
-    )
-    screening = latest_valid(db.session, entrepreneur.id)
-    consents = services.current_consents(entrepreneur)
-    step = next_step(
-        CaseState(
-            has_business=bool(entrepreneur.businesses),
-            consented_processing=bool(
-                consents[ConsentPurpose.PROCESSING]
-                and consents[ConsentPurpose.PROCESSING].is_granted
-            ),
-            consented_bank_sharing=bool(
-                consents[ConsentPurpose.BANK_SHARING]
-                and consents[ConsentPurpose.BANK_SHARING].is_granted
-            ),
-            has_graduated=any(e.result == TrainingResult.PASSED for e in enrolments),
-            open_cohort_id=running.cohort_id if running else None,
-            open_cohort_name=running.cohort.name if running else "",
-            valid_screening_outcome=screening.outcome.value if screening else None,
-            open_referral=(open_referral.id, open_referral.number, open_referral.status.label)
-            if open_referral
-            else None,
-            disbursed_referral=(disbursed[0].id, disbursed[0].number) if disbursed else None,
-            is_active=entrepreneur.status == EntrepreneurStatus.ACTIVE,
-        )
-    )
+    step = next_step(case_state(db.session, entrepreneur))
     if step is None:
         return None, None
     links = {
@@ -339,7 +300,7 @@ def detail(entrepreneur_id: int):
         membership=membership,
         past_groups=past_groups,
         consents=services.current_consents(entrepreneur),
-        events=services.timeline(db.session, entrepreneur.id),
+        events=timeline(db.session, entrepreneur.id),
         show_full_nik=user.role in EDITORS,
         can_edit=can_edit_cases(user),
         next_step=journey_step(entrepreneur) if can_edit_cases(user) else (None, None),

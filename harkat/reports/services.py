@@ -987,7 +987,7 @@ def bottlenecks(session: Session, now: datetime | None = None) -> list[dict]:
     look: journey stages by the time of their last change, referrals by their last action."""
     from datetime import timedelta
 
-    from harkat.registration.domain import JourneyStage
+    from harkat.cases.domain import JourneyStage
 
     now = now or utcnow()
     days = int(get_number(session, "report.stuck_days"))
@@ -1038,7 +1038,7 @@ def bottlenecks(session: Session, now: datetime | None = None) -> list[dict]:
 
 def stage_counts(session: Session, user: User) -> list[tuple[object, int]]:
     """The user's cases by journey stage (facilitators: their kecamatan)."""
-    from harkat.registration.domain import JourneyStage
+    from harkat.cases.domain import JourneyStage
 
     counts = dict(
         session.execute(

@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases, kecamatan_scope
+from harkat.cases.domain import JourneyStage
+from harkat.cases.services import add_event, set_stage
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA
 from harkat.core.money import format_rupiah
 from harkat.database import utcnow
 from harkat.errors import NotFound, StopValidation
-from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Entrepreneur
-from harkat.registration.services import add_event, get_entrepreneur, set_stage
+from harkat.registration.services import get_entrepreneur
 from harkat.screening import engine
 from harkat.screening.engine import (
     Debt,

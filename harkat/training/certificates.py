@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.cases.services import add_event
 from harkat.core.dates import JAKARTA, format_date, to_local
 from harkat.database import utcnow
 from harkat.errors import DomainError, StopValidation
 from harkat.pdf import escape as pdf_escape
-from harkat.registration.services import add_event
 from harkat.training.domain import TrainingResult, format_certificate_number
 from harkat.training.models import Certificate, CertificateCounter, Cohort, Enrolment
 

@@ -130,8 +130,9 @@ def _count(model) -> int:
 
 def test_a_crash_halfway_through_an_import_page_stores_nobody(app, client, login_as, monkeypatch):
     """1,500 rows: the first 1,000 are flushed as one batch, then the request dies."""
+    from harkat.cases.models import CaseEvent
     from harkat.registration import importer
-    from harkat.registration.models import CaseEvent, Entrepreneur
+    from harkat.registration.models import Entrepreneur
     from tests.fixtures.registration import valid_nik
 
     monkeypatch.setattr(app, "testing", False)  # the visitor sees the error page, as in production

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from harkat.audit import services as audit
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.cases.domain import JourneyStage
 from harkat.extensions import db
 from harkat.reference.models import Bank
-from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Entrepreneur
 
 

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.cases.models import CaseEvent
 from harkat.errors import StopValidation
 from harkat.extensions import db
-from harkat.registration.models import CaseEvent
 from harkat.training import certificates
 from harkat.training.domain import TrainingResult
 from harkat.training.models import Certificate, Cohort, Enrolment

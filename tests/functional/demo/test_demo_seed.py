@@ -57,8 +57,8 @@ def test_demo_data_can_be_added_twice_and_new_records_still_save(app, runner, lo
 
 
 def test_demo_training_history_matches_each_journey_stage(app, runner):
+    from harkat.cases.domain import JourneyStage
     from harkat.incubation.models import Incubation
-    from harkat.registration.domain import JourneyStage
     from harkat.training.domain import TrainingResult
     from harkat.training.models import Certificate, Enrolment
 
@@ -91,7 +91,7 @@ def test_demo_training_history_matches_each_journey_stage(app, runner):
 
 
 def test_demo_screenings_agree_with_each_journey_stage(app, runner):
-    from harkat.registration.domain import JourneyStage
+    from harkat.cases.domain import JourneyStage
     from harkat.screening.engine import Outcome
     from harkat.screening.models import Screening, ScreeningDebt
 

@@ -8,10 +8,12 @@ import pytest
 # incubation tables exist until ``harkat.register_models`` imports them itself.
 import harkat.incubation.models  # noqa: F401
 from harkat.auth.models import User
+from harkat.cases.domain import JourneyStage
+from harkat.cases.services import set_stage
 from harkat.extensions import db
 from harkat.incubation.views import bp
 from harkat.registration import services as registration
-from harkat.registration.domain import JourneyStage, Sector
+from harkat.registration.domain import Sector
 from harkat.registration.models import Entrepreneur
 from tests.fixtures.training import graduate
 from tests.functional.incubation.pictures import make_png
@@ -43,7 +45,7 @@ def move_journey(app):
             entrepreneur = db.session.get(Entrepreneur, entrepreneur_id)
             if stage == JourneyStage.GRADUATED:
                 graduate(entrepreneur)
-            registration.set_stage(db.session, entrepreneur, stage, None)
+            set_stage(db.session, entrepreneur, stage, None)
             db.session.commit()
 
     return move

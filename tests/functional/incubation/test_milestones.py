@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from harkat.auth.domain import Role
+from harkat.cases.models import CaseEvent
 from harkat.extensions import db
 from harkat.incubation.domain import MilestoneKind
 from harkat.incubation.models import Milestone
-from harkat.registration.models import CaseEvent
 
 
 def _text(response) -> str:

@@ -8,11 +8,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from harkat.auth.domain import Role
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.extensions import db
 from harkat.incubation.domain import IncubationStage
 from harkat.incubation.models import Incubation
-from harkat.registration.domain import JourneyStage
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 
 
 def _text(response) -> str:

@@ -8,12 +8,13 @@ import re
 import sqlalchemy as sa
 
 from harkat.auth.domain import Role
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.extensions import db
 from harkat.reference.models import Scheme
 from harkat.referrals.models import Loan, Referral, ReferralTransition
 from harkat.referrals.transitions import ReferralStatus
-from harkat.registration.domain import JourneyStage
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 from tests.fixtures.referrals import PNG, REQUIRED, bank_id
 
 

@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from harkat.auth.domain import Role
+from harkat.cases.domain import JourneyStage
 from harkat.extensions import db
 from harkat.referrals import services
 from harkat.referrals.models import Loan, LoanReport
 from harkat.referrals.transitions import ReferralStatus
-from harkat.registration.domain import JourneyStage
 from harkat.registration.models import Entrepreneur
 
 

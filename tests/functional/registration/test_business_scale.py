@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from harkat.api import tokens
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.cases.models import CaseEvent
 from harkat.extensions import db
 from harkat.registration import importer
 from harkat.registration.domain import BusinessScale
-from harkat.registration.models import Business, CaseEvent, Entrepreneur
+from harkat.registration.models import Business, Entrepreneur
 from tests.functional.registration.test_import import BUDI, SITI, _row, write_xlsx
 
 WARUNG = {

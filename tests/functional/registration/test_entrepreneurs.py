@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
 from harkat.auth.domain import Role
+from harkat.cases.models import CaseEvent
 from harkat.core.nik import Gender
 from harkat.extensions import db
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 from tests.fixtures.registration import valid_nik
 
 

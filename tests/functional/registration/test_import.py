@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from harkat.audit.models import AuditLog
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.cases.models import CaseEvent
 from harkat.core.dates import JAKARTA
 from harkat.core.nik import Gender, make_nik
 from harkat.errors import StopValidation
@@ -19,7 +20,7 @@ from harkat.extensions import db
 from harkat.registration import importer
 from harkat.registration.cli import import_cli
 from harkat.registration.domain import BusinessScale, Education, MaritalStatus, Sector
-from harkat.registration.models import Business, CaseEvent, Entrepreneur
+from harkat.registration.models import Business, Entrepreneur
 
 SITI = make_nik("15.71.02", date(1985, 8, 17), Gender.FEMALE, 1)
 BUDI = make_nik("15.71.01", date(1990, 3, 12), Gender.MALE, 2)

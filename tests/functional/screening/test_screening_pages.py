@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from harkat.auth.domain import Role
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.extensions import db
-from harkat.registration.domain import JourneyStage
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 from harkat.screening import services
 from harkat.screening.engine import Outcome
 from harkat.screening.models import Screening, ScreeningDebt

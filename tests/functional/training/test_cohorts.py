@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
 from harkat.auth.domain import Role
+from harkat.cases.domain import JourneyStage
+from harkat.cases.models import CaseEvent
 from harkat.extensions import db
-from harkat.registration.domain import JourneyStage
-from harkat.registration.models import CaseEvent, Entrepreneur
+from harkat.registration.models import Entrepreneur
 from harkat.training.domain import AttendanceStatus, CohortStatus, EnrolmentStatus, TrainingResult
 from harkat.training.models import Certificate, Cohort, Enrolment
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from harkat.registration.journey import CaseState, StepKind, next_step
+from harkat.cases.journey import CaseState, StepKind, next_step
 
 NEW = CaseState(
     has_business=False,

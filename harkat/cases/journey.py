@@ -1,7 +1,7 @@
 """The next step of an entrepreneur's journey (DESIGN §3), decided from the case's state.
 
-Pure: no Flask, no database. The entrepreneur page gathers the facts, asks :func:`next_step`
-and turns the answer's ``kind`` into a link.
+Pure: no Flask, no database. :func:`harkat.cases.story.case_state` gathers the facts; the
+entrepreneur page asks :func:`next_step` and turns the answer's ``kind`` into a link.
 """
 
 from __future__ import annotations

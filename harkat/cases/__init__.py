@@ -1,0 +1,1 @@
+"""The case journey shared by every feature: stages, the timeline, and the next step."""
