@@ -8,7 +8,7 @@ import re
 import marshmallow
 from marshmallow import ValidationError, fields, pre_load, validate
 
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
 from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.core.money import MAX_RUPIAH
 from harkat.core.nik import Gender
@@ -16,13 +16,7 @@ from harkat.core.text import clean_text
 from harkat.referrals.gates import Gate
 from harkat.referrals.models import LoanPurpose
 from harkat.referrals.transitions import Action, ReferralStatus
-from harkat.registration.domain import (
-    BusinessScale,
-    Education,
-    EntrepreneurStatus,
-    MaritalStatus,
-    Sector,
-)
+from harkat.registration.domain import BusinessScale, Education, MaritalStatus, Sector
 from harkat.screening.engine import Frequency, LenderType, Outcome
 
 

@@ -15,6 +15,7 @@ from harkat.api import schemas as s
 from harkat.api.core import Blueprint, api_roles
 from harkat.auth.domain import Role
 from harkat.auth.scope import kecamatan_scope
+from harkat.cases.domain import EntrepreneurStatus
 from harkat.core.enums import ApplicantType, LoanMethod
 from harkat.core.nik import Gender, mask_nik
 from harkat.errors import NotFound, StaleObjectError, StopValidation
@@ -26,11 +27,7 @@ from harkat.referrals.loans import LoanInputError, schedule
 from harkat.referrals.models import Loan, LoanPurpose, Referral
 from harkat.referrals.transitions import Action, ReferralStatus
 from harkat.registration import services as registration
-from harkat.registration.domain import (
-    Education,
-    EntrepreneurStatus,
-    MaritalStatus,
-)
+from harkat.registration.domain import Education, MaritalStatus
 from harkat.registration.models import Entrepreneur, Group
 
 EDITORS = (Role.ADMIN, Role.FACILITATOR)

@@ -1,8 +1,18 @@
-"""Pure rules of the case journey: the stages a case passes through (DESIGN §3)."""
+"""Pure rules of the case journey: whether a case is active, and the stages it passes through
+(DESIGN §3)."""
 
 from __future__ import annotations
 
 from harkat.core.enums import LabelledEnum
+
+
+class EntrepreneurStatus(LabelledEnum):
+    """Whether a case is still followed: only an active entrepreneur is trained or referred."""
+
+    ACTIVE = "active", "Aktif"
+    INACTIVE = "inactive", "Tidak aktif"
+    MOVED = "moved", "Pindah domisili"
+    DECEASED = "deceased", "Meninggal dunia"
 
 
 class JourneyStage(LabelledEnum):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from harkat.cases.domain import EntrepreneurStatus
 from harkat.cases.journey import CaseState
+from harkat.core.enums import ConsentPurpose
 from harkat.referrals.services import referrals_of
 from harkat.referrals.transitions import OPEN_STATES, ReferralStatus
-from harkat.registration.domain import ConsentPurpose, EntrepreneurStatus
 from harkat.registration.models import Entrepreneur
 from harkat.registration.services import current_consents
 from harkat.screening.services import latest_valid

@@ -52,3 +52,12 @@ class ApplicantType(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"group": "Kelompok", "individual": "Perorangan"}[self.value]
+
+
+class ConsentPurpose(LabelledEnum):
+    """What an entrepreneur consents to: recorded by registration, checked before a referral
+    reaches a bank and before anyone is contacted or sent a sheet by WhatsApp."""
+
+    PROCESSING = "processing", "Pengolahan data dalam program BANK HARKAT dan BALIKAT"
+    BANK_SHARING = "bank_sharing", "Pembagian data kepada bank mitra penyalur"
+    WHATSAPP = "whatsapp", "Dihubungi melalui WhatsApp"

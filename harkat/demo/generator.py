@@ -19,9 +19,10 @@ from harkat.audit import services as audit
 from harkat.auth import services as auth_services
 from harkat.auth.domain import Role
 from harkat.auth.models import User, user_kecamatan
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
 from harkat.cases.models import CaseEvent
 from harkat.core.dates import JAKARTA
+from harkat.core.enums import ConsentPurpose
 from harkat.core.nik import Gender, make_nik
 from harkat.database import Model
 from harkat.demo.referrals import seed_fund_demo, seed_referral_demo
@@ -30,9 +31,7 @@ from harkat.demo.training import seed_training_demo
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
-    ConsentPurpose,
     Education,
-    EntrepreneurStatus,
     GroupStatus,
     MaritalStatus,
     Sector,

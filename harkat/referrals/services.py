@@ -23,11 +23,11 @@ from harkat.audit import services as audit
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import kecamatan_or_bank_scope
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
 from harkat.cases.services import add_event, set_stage
 from harkat.core import uploads
 from harkat.core.dates import JAKARTA, format_date, to_local
-from harkat.core.enums import ApplicantType
+from harkat.core.enums import ApplicantType, ConsentPurpose
 from harkat.core.money import MAX_RUPIAH, format_rupiah
 from harkat.core.spreadsheet import TooLarge, check_text_rows
 from harkat.database import utcnow
@@ -57,7 +57,6 @@ from harkat.referrals.transitions import (
     TransitionError,
     next_state,
 )
-from harkat.registration.domain import ConsentPurpose, EntrepreneurStatus
 from harkat.registration.services import get_entrepreneur, get_group, has_consent
 from harkat.screening.models import Screening, ScreeningDebt
 from harkat.settings.services import get_number

@@ -27,7 +27,7 @@ from harkat.auth.access import current_actor, public, roles
 from harkat.auth.domain import Role
 from harkat.core import uploads
 from harkat.core.dates import to_local
-from harkat.core.enums import ApplicantType, LoanMethod
+from harkat.core.enums import ApplicantType, ConsentPurpose, LoanMethod
 from harkat.core.money import format_rupiah
 from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
@@ -80,7 +80,6 @@ from harkat.referrals.transitions import (
     available_actions,
 )
 from harkat.registration import services as registration
-from harkat.registration.domain import ConsentPurpose
 from harkat.screening.engine import format_rate_percent, format_ratio_percent
 
 bp = Blueprint("referrals", __name__)

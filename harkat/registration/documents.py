@@ -22,16 +22,12 @@ from reportlab.platypus import (
 )
 
 from harkat.core.dates import format_date, format_datetime
+from harkat.core.enums import ConsentPurpose
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
 from harkat.core.spreadsheet import neutralise
 from harkat.pdf import escape
-from harkat.registration.domain import (
-    CONSENT_TEXT_VERSION,
-    CONSENT_TEXTS,
-    CONSENT_WITHDRAWAL_NOTE,
-    ConsentPurpose,
-)
+from harkat.registration.domain import CONSENT_TEXT_VERSION, CONSENT_TEXTS, CONSENT_WITHDRAWAL_NOTE
 from harkat.registration.models import Entrepreneur
 
 CITY = "PEMERINTAH KOTA JAMBI"

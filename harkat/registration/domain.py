@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from harkat.core.enums import LabelledEnum
+from harkat.core.enums import ConsentPurpose, LabelledEnum
 
 MIKRO_MAX_CAPITAL = 1_000_000_000
 MIKRO_MAX_ANNUAL_SALES = 2_000_000_000
@@ -29,13 +29,6 @@ class MaritalStatus(LabelledEnum):
     MARRIED = "married", "Kawin"
     DIVORCED = "divorced", "Cerai hidup"
     WIDOWED = "widowed", "Cerai mati"
-
-
-class EntrepreneurStatus(LabelledEnum):
-    ACTIVE = "active", "Aktif"
-    INACTIVE = "inactive", "Tidak aktif"
-    MOVED = "moved", "Pindah domisili"
-    DECEASED = "deceased", "Meninggal dunia"
 
 
 class Sector(LabelledEnum):
@@ -115,12 +108,6 @@ class GroupStatus(LabelledEnum):
     ACTIVE = "active", "Aktif"
     INACTIVE = "inactive", "Tidak aktif"
     DISSOLVED = "dissolved", "Bubar"
-
-
-class ConsentPurpose(LabelledEnum):
-    PROCESSING = "processing", "Pengolahan data dalam program BANK HARKAT dan BALIKAT"
-    BANK_SHARING = "bank_sharing", "Pembagian data kepada bank mitra penyalur"
-    WHATSAPP = "whatsapp", "Dihubungi melalui WhatsApp"
 
 
 #: Version of the consent wording below; a change of wording gets a new version.

@@ -14,15 +14,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from harkat.cases.domain import EntrepreneurStatus
 from harkat.core.nik import Gender
 from harkat.forms import Form, RupiahField, choices
-from harkat.registration.domain import (
-    Education,
-    EntrepreneurStatus,
-    GroupStatus,
-    MaritalStatus,
-    Sector,
-)
+from harkat.registration.domain import Education, GroupStatus, MaritalStatus, Sector
 
 EMPTY = [("", "— pilih —")]
 

@@ -8,16 +8,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from harkat.auth.models import User
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
+from harkat.core.enums import ConsentPurpose
 from harkat.core.nik import Gender
 from harkat.database import TimestampMixin, str_enum, utcnow
 from harkat.extensions import db
 from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
     BusinessScale,
-    ConsentPurpose,
     Education,
-    EntrepreneurStatus,
     GroupStatus,
     MaritalStatus,
     Sector,

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases, kecamatan_scope
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
 from harkat.cases.services import add_event
 from harkat.core.dates import JAKARTA
+from harkat.core.enums import ConsentPurpose
 from harkat.core.nik import Gender, NikError, nik_warnings, parse_nik
 from harkat.core.phone import PhoneError, normalise_phone, phone_search_key
 from harkat.core.text import clean_text, name_problem, single_line, text_problem, too_long
@@ -27,9 +28,7 @@ from harkat.reference.models import Kecamatan, Kelurahan
 from harkat.registration.domain import (
     CONSENT_TEXT_VERSION,
     BusinessScale,
-    ConsentPurpose,
     Education,
-    EntrepreneurStatus,
     GroupStatus,
     MaritalStatus,
     Sector,

@@ -30,11 +30,12 @@ from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases, kecamatan_scope
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
 from harkat.cases.journey import NextStep, StepKind, next_step
 from harkat.cases.services import timeline
 from harkat.cases.story import case_state
 from harkat.core.dates import JAKARTA
+from harkat.core.enums import ConsentPurpose
 from harkat.core.nik import Gender
 from harkat.database import lean_paginate, utcnow
 from harkat.downloads import send_attachment
@@ -48,9 +49,7 @@ from harkat.registration import documents, importer, services
 from harkat.registration.domain import (
     CONSENT_TEXTS,
     BusinessScale,
-    ConsentPurpose,
     Education,
-    EntrepreneurStatus,
     GroupStatus,
     MaritalStatus,
     Sector,

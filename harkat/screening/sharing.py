@@ -14,7 +14,7 @@ from hashlib import sha256
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from harkat.registration.domain import ConsentPurpose
+from harkat.core.enums import ConsentPurpose
 from harkat.registration.services import has_consent
 from harkat.screening.models import Screening
 from harkat.settings.services import get_number

@@ -20,6 +20,7 @@ from harkat.auth.access import current_actor, public, roles
 from harkat.auth.domain import Role
 from harkat.auth.scope import can_edit_cases
 from harkat.core import uploads
+from harkat.core.enums import ConsentPurpose
 from harkat.core.money import format_rupiah
 from harkat.database import utcnow
 from harkat.downloads import send_attachment
@@ -28,7 +29,6 @@ from harkat.extensions import db
 from harkat.forms import apply_errors
 from harkat.idempotency import exactly_once
 from harkat.registration import services as registration
-from harkat.registration.domain import ConsentPurpose
 from harkat.screening import documents, services, sharing
 from harkat.screening.engine import (
     ILLEGAL_PAYOFF_GUIDANCE,

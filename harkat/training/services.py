@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import can_edit_cases, kecamatan_scope
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
 from harkat.cases.services import add_event, set_stage
 from harkat.core.dates import JAKARTA
 from harkat.database import utcnow
 from harkat.errors import NotFound, StopValidation, ValidationError
 from harkat.reference.models import Course, Kecamatan
-from harkat.registration.domain import EntrepreneurStatus
 from harkat.registration.models import Entrepreneur, Group
 from harkat.registration.services import get_entrepreneur
 from harkat.settings.services import get_number

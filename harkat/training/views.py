@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from harkat.auth.access import current_actor, hide_from_bank_officers, roles
 from harkat.auth.domain import Role
 from harkat.auth.scope import can_edit_cases, kecamatan_scope
+from harkat.cases.domain import EntrepreneurStatus
 from harkat.core.dates import format_date
 from harkat.errors import NotFound, StaleObjectError, StopValidation
 from harkat.extensions import db
@@ -15,7 +16,6 @@ from harkat.forms import Form, choices, record_id, save_form, version_of
 from harkat.idempotency import exactly_once
 from harkat.reference.models import Course, Kecamatan
 from harkat.registration import services as registration
-from harkat.registration.domain import EntrepreneurStatus
 from harkat.registration.forms import SearchForm
 from harkat.registration.models import Entrepreneur, Group
 from harkat.training import services

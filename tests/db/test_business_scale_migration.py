@@ -11,11 +11,10 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from harkat.cases.domain import JourneyStage
+from harkat.cases.domain import EntrepreneurStatus, JourneyStage
 from harkat.core.nik import Gender
 from harkat.extensions import db
 from harkat.reference.services import seed_reference
-from harkat.registration.domain import EntrepreneurStatus
 from harkat.registration.models import Entrepreneur
 from tests.db.test_migrations import empty_database_url, migrated_app  # noqa: F401
 from tests.fixtures.registration import valid_nik

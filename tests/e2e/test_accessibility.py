@@ -42,12 +42,12 @@ def site(tmp_path_factory):
     from harkat.auth import services as auth
     from harkat.auth.domain import Role
     from harkat.auth.models import User
+    from harkat.core.enums import ConsentPurpose
     from harkat.demo.generator import seed_demo
     from harkat.reference.services import seed_reference
     from harkat.referrals.models import Referral
     from harkat.referrals.transitions import ReferralStatus
     from harkat.registration import services as registration
-    from harkat.registration.domain import ConsentPurpose
     from harkat.registration.models import Entrepreneur, Group
     from harkat.screening import sharing
     from harkat.screening.models import Screening

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.core.enums import ConsentPurpose
 from harkat.extensions import db
 from harkat.registration import services as registration
-from harkat.registration.domain import ConsentPurpose
 from harkat.registration.models import Entrepreneur
 from harkat.screening.models import Screening
 

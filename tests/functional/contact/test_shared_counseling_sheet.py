@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from harkat.audit.models import AuditLog
 from harkat.auth.domain import Role
 from harkat.auth.models import User
+from harkat.core.enums import ConsentPurpose
 from harkat.extensions import db
 from harkat.registration import services as registration
-from harkat.registration.domain import ConsentPurpose
 from harkat.registration.models import Entrepreneur
 from harkat.screening import sharing
 from harkat.screening.models import Screening

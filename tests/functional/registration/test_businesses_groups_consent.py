@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from harkat.audit.models import AuditLog
 from harkat.auth.domain import Role
+from harkat.core.enums import ConsentPurpose
 from harkat.extensions import db
-from harkat.registration.domain import BusinessScale, ConsentPurpose
+from harkat.registration.domain import BusinessScale
 from harkat.registration.models import Business, Consent, Entrepreneur, Group, GroupMembership
 
 BUSINESS = {
