@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from harkat import create_app
 from harkat.api import tokens
-from harkat.auth.models import Role, User
+from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
 from tests.fixtures.registration import registration_form, valid_nik

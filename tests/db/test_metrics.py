@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.referrals.transitions import ReferralStatus
 from tests.fixtures.serving import serve
 

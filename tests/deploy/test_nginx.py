@@ -18,7 +18,7 @@ import requests
 import sqlalchemy as sa
 
 from harkat.audit.models import AuditLog
-from harkat.auth.models import Role
+from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.static_files import export_public
 from tests.fixtures.serving import csrf_token, serve
