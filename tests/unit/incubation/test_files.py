@@ -10,6 +10,7 @@ from PIL import Image
 
 from harkat.incubation import files
 
+
 def _image(kind: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2), "green").save(buffer, kind)
