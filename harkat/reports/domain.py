@@ -54,6 +54,8 @@ class Period:
 
 @dataclass(frozen=True)
 class Fund:
+    """The fund ceiling and what the banks were allocated for the report's year."""
+
     ceiling: int
     #: The year whose bank allocations are summed.
     year: int
@@ -145,6 +147,9 @@ class BreakdownRow:
 
 @dataclass(frozen=True)
 class Breakdown:
+    """Loans grouped by one dimension (bank, kecamatan, sector …): the largest group first,
+    loan sizes smallest bracket first."""
+
     title: str
     rows: list[BreakdownRow]
 
@@ -262,6 +267,8 @@ class KecamatanFindings:
 
 @dataclass(frozen=True)
 class ScreeningFindings:
+    """What the month's debt screenings found, in total and by kecamatan."""
+
     totals: ScreeningTotals
     high_cost_outstanding: int
     rate_distribution: list[RateBand]
