@@ -55,7 +55,7 @@ def main() -> None:
                 )
             ).one()
 
-        figures = services.absorption_report(db.session, month, fresh=True)
+        report = services.absorption_report(db.session, month, fresh=True)
         rows = [("SQL floor (sum of the month)", *timed(floor, args.runs))]
         rows.append(
             (
@@ -89,7 +89,7 @@ def main() -> None:
         seeding = f"seeded in {seeded:.0f} s" if seeded else "reused instance"
         print(
             f"data: {people:,} entrepreneurs, {loans:,} loans ({seeding}); month "
-            f"{figures['month']}, {figures['month_disbursed']['count']} disbursements"
+            f"{report.month}, {report.month_disbursed.count} disbursements"
         )
         floor_median = rows[0][1]
         print(f"{'measure':42} {'p50 (ms)':>9} {'p95 (ms)':>9} {'× floor':>8}")

@@ -558,37 +558,3 @@ class MonthQuery(Schema):
         validate=validate.Regexp(r"^\d{4}-\d{2}$"),
         metadata={"description": "TTTT-BB"},
     )
-
-
-class AbsorptionOut(Schema):
-    """The monthly report's figures, exactly as the PDF, XLSX and CSV show them."""
-
-    class Meta:
-        unknown = "include"
-
-    month = fields.String()
-    month_label = fields.String()
-    fund = fields.Dict()
-    month_disbursed = fields.Dict()
-    adjustments = fields.Dict()
-    cumulative = fields.Dict()
-    banks = fields.List(fields.Dict())
-    pipeline = fields.Dict()
-    breakdowns = fields.Dict()
-    funnel = fields.List(fields.Dict())
-    median_days = fields.List(fields.Dict())
-    rejections = fields.List(fields.Dict())
-    screening = fields.Dict()
-    repayment = fields.Dict()
-    forecast = fields.Dict()
-    trend = fields.List(fields.Dict())
-    closed = fields.Dict(allow_none=True)
-    generated_at = fields.String()
-    #: When the funnel, median days and screening findings were counted (an open month reuses
-    #: them for up to ``REPORT_FUNNEL_CACHE_MINUTES``; money is always computed on the request).
-    funnel_computed_at = fields.String(
-        metadata={"description": "Waktu corong, median hari dan temuan skrining dihitung."}
-    )
-    period = fields.Dict()
-    version = fields.Integer()
-    report = fields.String()

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy.orm.exc import StaleDataError
 
+from harkat.api import report_schemas
 from harkat.api import schemas as s
 from harkat.api.core import Blueprint, api_roles
 from harkat.auth.domain import Role
@@ -768,7 +769,7 @@ class Repayments(MethodView):
 class Absorption(MethodView):
     @api_roles(Role.ADMIN, Role.VIEWER)
     @reports_bp.arguments(s.MonthQuery, location="query")
-    @reports_bp.response(200, s.AbsorptionOut)
+    @reports_bp.response(200, report_schemas.AbsorptionOut)
     def get(self, args):
         """Laporan serapan bulanan: angka yang sama dengan PDF dan XLSX (bulan yang sudah
         ditutup dari salinan bekunya)."""
@@ -778,4 +779,4 @@ class Absorption(MethodView):
             month = reports.parse_month(args["month"])
         except StopValidation as error:
             abort(422, errors={"month": error.reasons["month"]})
-        return reports.report_for(db.session, month)
+        return reports.report_for(db.session, month).to_dict()

@@ -1,6 +1,7 @@
-"""Fund absorption arithmetic: breakdowns, funnel, medians and the forecast. Pure: plain rows in,
-plain JSON-ready dicts out. :mod:`harkat.reports.services` gathers the rows; every output format
-(web, PDF, XLSX, CSV, JSON) renders the one dict this module helps build.
+"""Fund absorption arithmetic: breakdowns, funnel, medians, the forecast and the trend. Pure:
+plain rows in, the typed parts of :class:`~harkat.reports.domain.AbsorptionReport` out.
+:mod:`harkat.reports.services` gathers the rows; every output format renders the one report
+this module helps build.
 
 Money is whole rupiah (int); percentages are strings with two decimals (``"12.34"``) so the JSON
 carries no floats.
@@ -15,7 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from harkat.core.dates import format_datetime
+from harkat.core.dates import MONTHS
+from harkat.reports.domain import (
+    Breakdown,
+    BreakdownRow,
+    Forecast,
+    FunnelStage,
+    Trend,
+    TrendPoint,
+)
 
 #: Loan size brackets (upper bound inclusive, label).
 SIZE_BRACKETS = (
@@ -62,6 +71,11 @@ def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def month_label(first: date) -> str:
+    """``Januari 2026``."""
+    return f"{MONTHS[first.month - 1]} {first.year}"
+
+
 def add_months(first: date, months: int) -> date:
     """The first day of the month ``months`` after the month of ``first``."""
     index = first.year * 12 + first.month - 1 + months
@@ -92,77 +106,81 @@ DIMENSIONS: tuple[tuple[str, str, Callable[[LoanRow], tuple[str, str]]], ...] = 
 )
 
 
+@dataclass
+class _Group:
+    """A breakdown row while its loans are being counted."""
+
+    label: str
+    month_count: int = 0
+    month_amount: int = 0
+    cumulative_count: int = 0
+    cumulative_amount: int = 0
+
+
 def breakdown(
     loans: Iterable[LoanRow], start: date, end: date, key: Callable[[LoanRow], tuple[str, str]]
-) -> list[dict]:
+) -> list[BreakdownRow]:
     """Count and sum loans per group: in the month ``[start, end]`` and cumulatively to ``end``."""
-    groups: dict[str, dict] = {}
+    groups: dict[str, _Group] = {}
     for loan in loans:
         if loan.disbursed_on > end:
             continue
         code, label = key(loan)
-        row = groups.setdefault(
-            code,
-            {
-                "key": code,
-                "label": label,
-                "month_count": 0,
-                "month_amount": 0,
-                "cumulative_count": 0,
-                "cumulative_amount": 0,
-            },
-        )
-        row["cumulative_count"] += 1
-        row["cumulative_amount"] += loan.amount
+        group = groups.setdefault(code, _Group(label))
+        group.cumulative_count += 1
+        group.cumulative_amount += loan.amount
         if loan.disbursed_on >= start:
-            row["month_count"] += 1
-            row["month_amount"] += loan.amount
-    total = sum(r["cumulative_amount"] for r in groups.values())
-    rows = sorted(groups.values(), key=lambda r: (-r["cumulative_amount"], r["key"]))
-    for row in rows:
-        row["share_percent"] = percent(row["cumulative_amount"], total)
-    return rows
+            group.month_count += 1
+            group.month_amount += loan.amount
+    total = sum(group.cumulative_amount for group in groups.values())
+    ordered = sorted(groups.items(), key=lambda item: (-item[1].cumulative_amount, item[0]))
+    return [
+        BreakdownRow(
+            key=code,
+            label=group.label,
+            month_count=group.month_count,
+            month_amount=group.month_amount,
+            cumulative_count=group.cumulative_count,
+            cumulative_amount=group.cumulative_amount,
+            share_percent=percent(group.cumulative_amount, total),
+        )
+        for code, group in ordered
+    ]
 
 
-def breakdowns(loans: list[LoanRow], start: date, end: date) -> dict[str, dict]:
+def breakdowns(loans: list[LoanRow], start: date, end: date) -> dict[str, Breakdown]:
     out = {
-        name: {"title": title, "rows": breakdown(loans, start, end, key)}
-        for name, title, key in DIMENSIONS
+        name: Breakdown(title, breakdown(loans, start, end, key)) for name, title, key in DIMENSIONS
     }
     # Loan sizes read as a scale, smallest bracket first, not by how much each holds.
-    out["size"]["rows"].sort(key=lambda r: int(r["key"]))
+    out["size"].rows.sort(key=lambda row: int(row.key))
     return out
 
 
-#: How the funnel's conversion is defined, said on the page, in the PDF and in the XLSX.
-CONVERSION_NOTE = (
-    "Konversi = persentase UMKM di tahap sebelumnya yang juga sudah mencapai tahap ini. "
-    "Tahap tidak selalu dilalui berurutan (misalnya UMKM dapat diskrining tanpa lulus "
-    "pelatihan), sehingga jumlah suatu tahap dapat lebih besar dari tahap sebelumnya; "
-    "konversi tidak pernah melebihi 100%."
-)
-
-
-def funnel(stages: list[tuple[str, str, int, int | None]]) -> list[dict]:
+def funnel(
+    stages: list[tuple[str, str, int, int | None]],
+    outcomes: Mapping[str, dict[str, int]] | None = None,
+) -> list[FunnelStage]:
     """Stage rows with their conversion: of the people at the stage before, the share who also
     reached this stage (percent).
 
     Each stage is ``(key, label, people, also_at_previous)``: everyone at the stage, and how
     many of them reached the stage before too. Stages are not nested (people are screened
     without graduating), so dividing one stage's count by the previous one's could exceed 100%;
-    this share never does.
+    this share never does. ``outcomes`` adds a breakdown to the stages it names.
     """
     out, previous = [], None
     for key, label, count, both in stages:
         reached = None if previous is None else (both or 0)
         out.append(
-            {
-                "stage": key,
-                "label": label,
-                "count": count,
-                "from_previous": reached,
-                "conversion_percent": percent(reached, previous) if previous is not None else None,
-            }
+            FunnelStage(
+                stage=key,
+                label=label,
+                count=count,
+                from_previous=reached,
+                conversion_percent=percent(reached, previous) if previous is not None else None,
+                outcomes=(outcomes or {}).get(key),
+            )
         )
         previous = count
     return out
@@ -212,12 +230,12 @@ def median_of_counts(histogram: Mapping[int, int]) -> tuple[int | None, int]:
 
 def forecast(
     month: date,
-    monthly_amounts: dict[str, int],
+    monthly_amounts: Mapping[str, int],
     cumulative: int,
     ceiling: int,
     target_percent: Decimal | None,
     target_by: date | None,
-) -> dict:
+) -> Forecast:
     """When the fund is absorbed at the pace of the last three months, and whether that meets
     the target (a percent of the ceiling by a month's end)."""
     last3 = [monthly_amounts.get(month_key(add_months(month, -k)), 0) for k in range(3)]
@@ -232,55 +250,56 @@ def forecast(
     full_by = (
         month_key(add_months(month, months)) if months is not None and months <= 1200 else None
     )
-    result = {
-        "pace_per_month": pace,
-        "last_three_months": last3,
-        "remaining": remaining,
-        "months_to_full": months,
-        "full_by": full_by,
-        "target_percent": str(target_percent) if target_percent is not None else None,
-        "target_by": month_key(target_by) if target_by else None,
-        "projected_at_target": None,
-        "projected_percent_at_target": None,
-        "on_track": None,
-    }
+    projected = on_track = None
     if target_percent is not None and target_by is not None and ceiling:
         months_left = (target_by.year - month.year) * 12 + target_by.month - month.month
         projected = min(cumulative + pace * max(months_left, 0), ceiling)
-        result["projected_at_target"] = projected
-        result["projected_percent_at_target"] = percent(projected, ceiling)
-        result["on_track"] = Decimal(projected) * 100 >= target_percent * ceiling
-    return result
-
-
-def funnel_note(figures: dict) -> str | None:
-    """Say when the funnel was computed, if earlier than the rest of an open month's report."""
-    at = figures.get("funnel_computed_at")
-    if figures.get("closed") or not at or at[:16] == figures["generated_at"][:16]:
-        return None
-    return (
-        f"Corong, waktu tempuh dan hasil skrining dihitung {format_datetime(at)}; "
-        "angka dana selalu terkini."
+        on_track = Decimal(projected) * 100 >= target_percent * ceiling
+    return Forecast(
+        pace_per_month=pace,
+        last_three_months=last3,
+        remaining=remaining,
+        months_to_full=months,
+        full_by=full_by,
+        target_percent=str(target_percent) if target_percent is not None else None,
+        target_by=month_key(target_by) if target_by else None,
+        projected_at_target=projected,
+        projected_percent_at_target=None if projected is None else percent(projected, ceiling),
+        on_track=on_track,
     )
 
 
-def year_segments(points: list[dict], key: str) -> list[list[tuple[int, int]]]:
-    """Split a trend's yearly-cumulative series into one run of ``(index, value)`` per year.
+def trend(
+    month: date, monthly_amounts: Mapping[str, int], targets: Mapping[int, list[int]]
+) -> Trend:
+    """The twelve months up to ``month`` (its first day): each month's disbursement, the
+    cumulative since January and the cumulative target.
 
-    The cumulative figures and their targets restart each January, so a line drawn through
-    December into January would fall like a crash; each year gets its own line instead. Months
-    without a value (no target set) end a run too.
+    :param monthly_amounts: rupiah disbursed by ``YYYY-MM``, at least from the January before
+        the first of the twelve months (its cumulative counts the months before it).
+    :param targets: each year's twelve cumulative monthly targets, for the years that have them.
     """
-    runs: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    for index, point in enumerate(points):
-        value = point.get(key)
-        if value is None or point["month"].endswith("-01"):
-            if current:
-                runs.append(current)
-            current = []
-        if value is not None:
-            current.append((index, value))
-    if current:
-        runs.append(current)
-    return runs
+    months = [add_months(month, -k) for k in range(11, -1, -1)]
+    # The line restarts each January, like the yearly targets it is drawn against.
+    running = sum(
+        amount
+        for key, amount in monthly_amounts.items()
+        if key.startswith(f"{months[0].year:04d}-") and key < month_key(months[0])
+    )
+    points = []
+    for m in months:
+        if m.month == 1:
+            running = 0
+        amount = monthly_amounts.get(month_key(m), 0)
+        running += amount
+        goal = targets.get(m.year) or []
+        points.append(
+            TrendPoint(
+                month=month_key(m),
+                label=month_label(m),
+                amount=amount,
+                cumulative=running,
+                target_cumulative=int(goal[m.month - 1]) if len(goal) == 12 else None,
+            )
+        )
+    return Trend(points)

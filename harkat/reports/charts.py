@@ -10,7 +10,7 @@ from html import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from harkat.reports import absorption as calc
+from harkat.reports.domain import Trend
 
 GREEN = "#0b5e3c"
 LIGHT = "#cfe3d8"
@@ -106,16 +106,11 @@ def bars(
     return "".join(parts)
 
 
-def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
+def trend(series: Trend, *, width: int = 640, height: int = 220) -> str:
     """Monthly disbursement (bars) and the cumulative total against its target (lines)."""
     left, right, top, bottom = 64, 12, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(
-        [p["cumulative"] for p in points]
-        + [p["target_cumulative"] or 0 for p in points]
-        + [p["amount"] for p in points]
-        + [1]
-    )
+    points, peak = series.points, series.peak
     step = plot_w / max(len(points), 1)
 
     def y(value: int) -> float:
@@ -137,12 +132,12 @@ def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
         )
     for index, point in enumerate(points):
         x = left + index * step
-        bar_top = y(point["amount"])
+        bar_top = y(point.amount)
         parts.append(
             f'<rect x="{x + step * 0.2:.1f}" y="{bar_top:.1f}" width="{step * 0.6:.1f}" '
             f'height="{top + plot_h - bar_top:.1f}" fill="{LIGHT}"/>'
             f'<text x="{x + step / 2:.1f}" y="{height - 18}" font-size="10" text-anchor="middle">'
-            f"{escape(month_tick(point['month']))}</text>"
+            f"{escape(month_tick(point.month))}</text>"
         )
 
     def line(run, style: str) -> str:
@@ -151,7 +146,7 @@ def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
 
     # One line per year: both series restart in January. A year with a single month so far
     # (a January report) is a dot.
-    for run in calc.year_segments(points, "cumulative"):
+    for run in series.cumulative_lines:
         if len(run) == 1:
             ((i, v),) = run
             parts.append(
@@ -160,7 +155,7 @@ def trend(points: list[dict], *, width: int = 640, height: int = 220) -> str:
             )
         else:
             parts.append(line(run, f'stroke="{GREEN}" stroke-width="2.5"'))
-    for run in calc.year_segments(points, "target_cumulative"):
+    for run in series.target_lines:
         if len(run) > 1:
             parts.append(line(run, f'stroke="{RED}" stroke-width="2" stroke-dasharray="6 4"'))
     parts.append(

@@ -1,18 +1,16 @@
 """The monthly absorption report: gather rows, compute one result, freeze it when a month closes.
 
-:func:`absorption_report` returns a plain dict that every format renders. A closed month is
-always served from its snapshot (:func:`report_for`); loans entered after a month was closed
-show up as *adjustments* in the month they were entered.
+:func:`absorption_report` returns an :class:`~harkat.reports.domain.AbsorptionReport` that every
+format renders. A closed month is always served from its snapshot (:func:`report_for`); loans
+entered after a month was closed show up as *adjustments* in the month they were entered.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from itertools import pairwise
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -21,8 +19,8 @@ from harkat.audit import services as audit
 from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.auth.scope import kecamatan_scope
-from harkat.core.dates import JAKARTA, MONTHS, local_day_bounds, to_local
-from harkat.database import SQLITE_BUSY_MS, utcnow, wants_write_lock
+from harkat.core.dates import JAKARTA, local_day_bounds, to_local
+from harkat.database import utcnow
 from harkat.errors import StopValidation
 from harkat.reference.models import Bank, Kecamatan, Kelurahan
 from harkat.referrals.models import (
@@ -37,21 +35,31 @@ from harkat.referrals.models import (
 from harkat.referrals.transitions import ReferralStatus
 from harkat.registration.models import Business, Entrepreneur
 from harkat.reports import absorption as calc
+from harkat.reports import documents
+from harkat.reports.domain import (
+    AbsorptionReport,
+    Adjustment,
+    Adjustments,
+    BankRow,
+    Cumulative,
+    Forecast,
+    Fund,
+    Period,
+    Pipeline,
+    Rejection,
+    Repayment,
+    Tally,
+    Trend,
+)
 from harkat.reports.models import (
     FundAllocation,
-    FunnelCache,
     Indicator,
     Metric,
     MonthClosing,
     MonthClosingFile,
 )
-from harkat.screening.models import Screening
+from harkat.reports.people import people_figures
 from harkat.settings.services import get_number
-from harkat.training.domain import EnrolmentStatus, TrainingResult
-from harkat.training.models import Cohort, Enrolment
-
-REPORT_VERSION = 1
-FORMATS = ("pdf", "xlsx", "csv", "json")
 
 
 def today() -> date:
@@ -78,10 +86,6 @@ def month_bounds(first: date) -> tuple[date, date, datetime, datetime]:
     following = calc.add_months(first, 1)
     last = date.fromordinal(following.toordinal() - 1)
     return first, last, local_day_bounds(first)[0], local_day_bounds(following)[0]
-
-
-def month_label(first: date) -> str:
-    return f"{MONTHS[first.month - 1]} {first.year}"
 
 
 # --------------------------------------------------------------------------- fund
@@ -247,204 +251,7 @@ def _status_at(session: Session, cutoff: datetime) -> dict[ReferralStatus, tuple
     return {ReferralStatus(status): (int(count), int(amount)) for status, count, amount in rows}
 
 
-def _day_number(session: Session, column, is_moment: bool):
-    """A column as a whole-day number of its local (Asia/Jakarta) calendar day, in SQL, so that
-    day gaps are plain integer subtraction in Python."""
-    if session.get_bind().dialect.name == "postgresql":
-        day = sa.cast(sa.func.timezone("Asia/Jakarta", column), sa.Date) if is_moment else column
-        return day - sa.cast(sa.literal("2000-01-01"), sa.Date)
-    day = sa.func.date(column, "+7 hours") if is_moment else column  # no DST in Jakarta
-    return sa.cast(sa.func.julianday(day), sa.Integer)
-
-
-def _funnel(session: Session, end: date, cutoff: datetime) -> tuple[list[dict], list[dict]]:
-    """Cases at each stage up to the month's end, conversions, and median days between stages.
-
-    One statement: each stage's first day per person is a CTE (computed once), and for each
-    stage the database groups its people by the days since the stage before — so what comes
-    back is a few hundred ``(stage, gap, cases)`` rows, not a row per person (at a million cases
-    that was half a million Python tuples, seconds and 400 MB). People with no earlier stage
-    count for their stage with a NULL gap and are left out of the median.
-    """
-
-    def day(column, is_moment: bool):
-        return _day_number(session, column, is_moment)
-
-    registered = session.scalar(
-        sa.select(sa.func.count()).select_from(Entrepreneur).where(Entrepreneur.created_at < cutoff)
-    )
-    passed_on = sa.case(
-        (sa.and_(Enrolment.result == TrainingResult.PASSED, Cohort.ends_on <= end), Cohort.ends_on)
-    )
-    # A person joins training on the day they asked for a place, or on the cohort's first day
-    # if the place was typed in later: cohorts are often recorded after they ran, and measuring
-    # from the typing day put every graduation before its enrolment (a negative gap, left out
-    # of the median, so "Ikut pelatihan → Lulus pelatihan" showed 0 cases). Waitlisted people
-    # have not taken part.
-    asked, starts = day(Enrolment.requested_at, True), day(Cohort.starts_on, False)
-    joined = sa.case((asked <= starts, asked), else_=starts)
-    enrolled = (
-        sa.select(
-            Enrolment.entrepreneur_id.label("person"),
-            sa.func.min(joined).label("enrolled"),
-            day(sa.func.min(passed_on), False).label("graduated"),
-        )
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(
-            Enrolment.status != EnrolmentStatus.WAITLISTED,
-            sa.or_(Enrolment.requested_at < cutoff, Cohort.starts_on <= end),
-        )
-        .group_by(Enrolment.entrepreneur_id)
-        .cte("enrolled")
-    )
-
-    def first_day(name: str, person, moment, is_moment: bool, *where, join=None):
-        """Each person's first day at a stage, as a CTE of ``(person, day)``."""
-        query = sa.select(person.label("person"), day(sa.func.min(moment), is_moment).label("day"))
-        if join is not None:
-            query = query.join(*join)
-        return query.where(*where).group_by(person).cte(name)
-
-    screened = first_day(
-        "screened",
-        Screening.entrepreneur_id,
-        Screening.screened_on,
-        False,
-        Screening.screened_on <= end,
-    )
-    referred = first_day(
-        "referred",
-        ReferralMember.entrepreneur_id,
-        Referral.submitted_at,
-        True,
-        Referral.submitted_at < cutoff,
-        join=(Referral, Referral.id == ReferralMember.referral_id),
-    )
-    approved = first_day(
-        "approved",
-        ReferralMember.entrepreneur_id,
-        ReferralTransition.at,
-        True,
-        ReferralTransition.action == "approve",
-        ReferralTransition.at < cutoff,
-        join=(ReferralTransition, ReferralTransition.referral_id == ReferralMember.referral_id),
-    )
-    disbursed = first_day(
-        "disbursed", Loan.entrepreneur_id, Loan.disbursed_on, False, Loan.disbursed_on <= end
-    )
-
-    def histogram(stage: str, gap, source, *where):
-        return (
-            sa.select(
-                sa.literal_column(f"'{stage}'").label("stage"), gap.label("gap"), sa.func.count()
-            )
-            .select_from(source)
-            .where(*where)
-            .group_by(gap)
-        )
-
-    rows = session.execute(
-        sa.union_all(
-            # The gap is NULL for someone not yet registered at the month's end (a cohort
-            # recorded after the fact), like every later stage's people who skipped the one
-            # before.
-            histogram(
-                "in_training",
-                enrolled.c.enrolled - day(Entrepreneur.created_at, True),
-                enrolled.outerjoin(
-                    Entrepreneur,
-                    sa.and_(Entrepreneur.id == enrolled.c.person, Entrepreneur.created_at < cutoff),
-                ),
-            ),
-            histogram(
-                "graduated",
-                enrolled.c.graduated - enrolled.c.enrolled,
-                enrolled,
-                enrolled.c.graduated.is_not(None),
-            ),
-            # Each later stage against the one before it (graduation for screening).
-            *(
-                histogram(
-                    stage,
-                    later.c.day - earlier_day,
-                    later.outerjoin(
-                        earlier,
-                        sa.and_(earlier.c.person == later.c.person, earlier_day.is_not(None)),
-                    ),
-                )
-                for stage, later, earlier, earlier_day in (
-                    ("screened", screened, enrolled, enrolled.c.graduated),
-                    ("referred", referred, screened, screened.c.day),
-                    ("approved", approved, referred, referred.c.day),
-                    ("disbursed", disbursed, approved, approved.c.day),
-                )
-            ),
-        )
-    ).all()
-    gaps: dict[str, dict[int | None, int]] = defaultdict(dict)
-    for stage, gap, cases in rows:
-        gaps[stage][gap] = gaps[stage].get(gap, 0) + int(cases)
-
-    latest = (
-        sa.select(Screening.entrepreneur_id, sa.func.max(Screening.id).label("id"))
-        .where(Screening.screened_on <= end)
-        .group_by(Screening.entrepreneur_id)
-        .subquery()
-    )
-    outcomes = dict(
-        session.execute(
-            sa.select(Screening.outcome, sa.func.count())
-            .join(latest, latest.c.id == Screening.id)
-            .group_by(Screening.outcome)
-        ).all()
-    )
-    labels = {
-        "registered": "Terdaftar",
-        "in_training": "Ikut pelatihan BALIKAT",
-        "graduated": "Lulus pelatihan",
-        "screened": "Diskrining utang",
-        "referred": "Dirujuk ke bank",
-        "approved": "Disetujui bank",
-        "disbursed": "Dana cair",
-    }
-    # Everyone at a stage is one row of its histogram; those who also reached the stage
-    # before have a gap (NULL otherwise), which is what a conversion counts.
-    stages = [("registered", labels["registered"], int(registered or 0), None)] + [
-        (
-            key,
-            labels[key],
-            sum(gaps[key].values()),
-            sum(n for gap, n in gaps[key].items() if gap is not None),
-        )
-        for key in list(labels)[1:]
-    ]
-    rows = calc.funnel(stages)
-    for row in rows:
-        if row["stage"] == "screened":
-            row["outcomes"] = {o.value: int(outcomes.get(o, 0)) for o in _outcomes()}
-    medians = []
-    keys = list(labels)
-    for before, later in pairwise(keys):
-        median, cases = calc.median_of_counts(gaps[later])
-        medians.append(
-            {
-                "from": before,
-                "to": later,
-                "label": f"{labels[before]} → {labels[later]}",
-                "median_days": median,
-                "cases": cases,
-            }
-        )
-    return rows, medians
-
-
-def _outcomes():
-    from harkat.screening.engine import Outcome
-
-    return list(Outcome)
-
-
-def _repayment(session: Session, first: date, end: date) -> dict:
+def _repayment(session: Session, first: date, end: date) -> Repayment:
     """Outstanding and NPL as the banks last reported them for this month or before."""
     latest = (
         sa.select(LoanReport.loan_id, sa.func.max(LoanReport.period).label("period"))
@@ -471,17 +278,18 @@ def _repayment(session: Session, first: date, end: date) -> dict:
             npl_loans += 1
         if kol >= 2:
             arrears += 1
-    return {
-        "loans": len(rows),
-        "outstanding": outstanding,
-        "npl_outstanding": npl,
-        "npl_loans": npl_loans,
-        "npl_percent": calc.percent(npl, outstanding),
-        "arrears_loans": arrears,
-    }
+    return Repayment(
+        loans=len(rows),
+        outstanding=outstanding,
+        npl_outstanding=npl,
+        npl_loans=npl_loans,
+        npl_percent=calc.percent(npl, outstanding),
+        arrears_loans=arrears,
+    )
 
 
-def _rejections(session: Session, start: datetime, cutoff: datetime) -> list[dict]:
+def _rejections(session: Session, start: datetime, cutoff: datetime) -> list[Rejection]:
+    """Rejections by reason: in the month and up to its end, the most frequent first."""
     labels = dict(session.execute(sa.select(RejectionReason.code, RejectionReason.label)).all())
     rows = session.execute(
         sa.select(
@@ -495,45 +303,16 @@ def _rejections(session: Session, start: datetime, cutoff: datetime) -> list[dic
     ).all()
     return sorted(
         (
-            {
-                "code": code or "-",
-                "label": labels.get(code, code or "Tanpa kode"),
-                "month": int(month or 0),
-                "cumulative": int(total),
-            }
+            Rejection(
+                code=code or "-",
+                label=labels.get(code, code or "Tanpa kode"),
+                month=int(month or 0),
+                cumulative=int(total),
+            )
             for code, month, total in rows
         ),
-        key=lambda r: (-r["cumulative"], r["code"]),
+        key=lambda r: (-r.cumulative, r.code),
     )
-
-
-def _screening_findings(session: Session, first: date, following: date) -> dict:
-    from harkat.screening.services import aggregates
-
-    data = aggregates(session, first, following)
-    keys = (
-        "screened",
-        "hijau",
-        "kuning",
-        "merah",
-        "illegal_pinjol",
-        "loan_shark",
-        "formal_arrears",
-        "take_over_amount",
-    )
-    totals = {k: sum(row[k] for row in data["by_kecamatan_month"]) for k in keys}
-    names = dict(session.execute(sa.select(Kecamatan.code, Kecamatan.name)).all())
-    return {
-        "totals": totals,
-        "high_cost_outstanding": data["high_cost_outstanding"],
-        "rate_distribution": [
-            {"label": label, "debts": n} for label, n in data["rate_distribution"]
-        ],
-        "by_kecamatan": [
-            {**row, "kecamatan_name": names.get(row["kecamatan"], row["kecamatan"])}
-            for row in data["by_kecamatan_month"]
-        ],
-    }
 
 
 def indicator(session: Session, year: int, metric: Metric) -> Indicator | None:
@@ -542,10 +321,11 @@ def indicator(session: Session, year: int, metric: Metric) -> Indicator | None:
     )
 
 
-def _adjustments(session: Session, start: datetime, cutoff: datetime, first: date) -> dict:
+def _adjustments(session: Session, start: datetime, cutoff: datetime, first: date) -> Adjustments:
     """Loans of closed earlier months that were entered during this month, after the closing."""
     closed = {c.month: c.closed_at for c in closed_months(session) if c.month < first}
-    items: dict[str, dict] = {}
+    counts: dict[str, int] = defaultdict(int)
+    amounts: dict[str, int] = defaultdict(int)
     if closed:
         rows = session.execute(
             sa.select(Loan.disbursed_on, Loan.amount, Loan.created_at).where(
@@ -556,217 +336,140 @@ def _adjustments(session: Session, start: datetime, cutoff: datetime, first: dat
             month = on.replace(day=1)
             closed_at = closed.get(month)
             if closed_at is not None and created > closed_at:
-                item = items.setdefault(
-                    calc.month_key(month), {"month": calc.month_key(month), "count": 0, "amount": 0}
-                )
-                item["count"] += 1
-                item["amount"] += amount
-    listed = sorted(items.values(), key=lambda i: i["month"])
-    return {
-        "count": sum(i["count"] for i in listed),
-        "amount": sum(i["amount"] for i in listed),
-        "items": listed,
-    }
-
-
-def funnel_cache_minutes() -> int:
-    from flask import current_app, has_app_context
-
-    return int(current_app.config["REPORT_FUNNEL_CACHE_MINUTES"]) if has_app_context() else 0
-
-
-def _case_figures(
-    session: Session,
-    first: date,
-    last: date,
-    following: date,
-    cutoff: datetime,
-    now: datetime,
-    fresh: bool,
-) -> dict:
-    """The month's figures about people rather than money — the funnel, its median days and
-    the screening findings: reused while younger than the cache setting, else computed and
-    stored (in a transaction of its own, so a report page stays read-only)."""
-    minutes = 0 if fresh else funnel_cache_minutes()
-    if minutes > 0:
-        cached = session.get(FunnelCache, first)
-        if cached is not None and now - cached.computed_at < timedelta(minutes=minutes):
-            return {
-                "funnel": cached.funnel,
-                "medians": cached.medians,
-                "screening": cached.screening,
-                "computed_at": cached.computed_at,
-            }
-    funnel, medians = _funnel(session, last, cutoff)
-    figures = {
-        "funnel": funnel,
-        "medians": medians,
-        "screening": _screening_findings(session, first, following),
-        "computed_at": now,
-    }
-    if minutes > 0 and not wants_write_lock():
-        # Only pages that read store it: their own transaction never takes a write lock, and
-        # a form post or the CLI (which may hold SQLite's write lock) simply computes.
-        _store_case_figures(session.get_bind().engine, first, figures)
-    return figures
-
-
-def _store_case_figures(engine: sa.Engine, month: date, figures: dict) -> None:
-    """Keep the figures for the next views, in a transaction of its own that waits at most a
-    quarter of a second for a lock: a busy database means the next view computes again, never
-    that this page fails or waits."""
-    table = FunnelCache.__table__
-    try:
-        with engine.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            try:
-                with connection.begin():
-                    connection.exec_driver_sql(
-                        "PRAGMA busy_timeout = 250" if sqlite else "SET LOCAL lock_timeout = 250"
-                    )
-                    connection.execute(table.delete().where(table.c.month == month))
-                    connection.execute(table.insert().values(month=month, **figures))
-            finally:
-                if sqlite:  # the pooled connection goes back with its usual patience
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-                    connection.commit()
-    except sa.exc.DBAPIError:
-        # Another worker stored the same month a moment ago, or writers hold the lock.
-        pass
+                counts[calc.month_key(month)] += 1
+                amounts[calc.month_key(month)] += amount
+    items = [Adjustment(key, counts[key], amounts[key]) for key in sorted(counts)]
+    return Adjustments(
+        count=sum(i.count for i in items), amount=sum(i.amount for i in items), items=items
+    )
 
 
 def absorption_report(
     session: Session, month: date, generated_at: datetime | None = None, fresh: bool = False
-) -> dict:
+) -> AbsorptionReport:
     """Compute the monthly absorption report for ``month`` (its first day) from live data.
 
     Money is always computed live; the funnel and the screening findings may come from
-    :class:`FunnelCache` unless ``fresh``.
+    :class:`~harkat.reports.models.FunnelCache` unless ``fresh``.
     """
     first, last, start, cutoff = month_bounds(month)
-    following = calc.add_months(first, 1)
     generated_at = generated_at or utcnow()
     fund_ceiling = ceiling(session)
     allocated = allocations(session, first.year)
     loans = loan_rows(session, last)
     in_month = [loan for loan in loans if loan.disbursed_on >= first]
-    cumulative_amount = sum(loan.amount for loan in loans)
-    banks = session.execute(sa.select(Bank.id, Bank.code, Bank.name).order_by(Bank.name)).all()
-    bank_rows = []
-    for bank_id, code, name in banks:
-        mine = [loan for loan in loans if loan.bank == code]
-        this_year = [loan for loan in mine if loan.disbursed_on.year == first.year]
-        allocation = allocated.get(bank_id, 0)
-        if not mine and not allocation:
-            continue
-        bank_rows.append(
-            {
-                "code": code,
-                "name": name,
-                "allocation": allocation,
-                "month_count": sum(1 for loan in mine if loan.disbursed_on >= first),
-                "month_amount": sum(loan.amount for loan in mine if loan.disbursed_on >= first),
-                "year_amount": sum(loan.amount for loan in this_year),
-                "cumulative_amount": sum(loan.amount for loan in mine),
-                "allocation_percent": calc.percent(sum(lo.amount for lo in this_year), allocation),
-            }
-        )
-    status = _status_at(session, cutoff)
-
-    def stood(*states):
-        return {
-            "count": sum(status.get(s, (0, 0))[0] for s in states),
-            "amount": sum(status.get(s, (0, 0))[1] for s in states),
-        }
-
+    cumulative = sum(loan.amount for loan in loans)
     monthly: dict[str, int] = defaultdict(int)
     for loan in loans:
         monthly[calc.month_key(loan.disbursed_on)] += loan.amount
-    absorption_target = indicator(session, first.year, Metric.ABSORPTION)
-    disbursed_target = indicator(session, first.year, Metric.DISBURSED_RP)
-    trend = []
-    # Twelve months up to this one; the cumulative line restarts each January, like the
-    # yearly targets it is drawn against.
-    months = [calc.add_months(first, -k) for k in range(11, -1, -1)]
-    running = sum(
-        amount
-        for key, amount in monthly.items()
-        if key.startswith(f"{months[0].year:04d}-") and key < calc.month_key(months[0])
+    people = people_figures(
+        session, first, last, calc.add_months(first, 1), cutoff, generated_at, fresh
     )
-    for m in months:
-        if m.month == 1:
-            running = 0
-        running += monthly.get(calc.month_key(m), 0)
-        goal = (
-            disbursed_target
-            if m.year == first.year
-            else (indicator(session, m.year, Metric.DISBURSED_RP))
-        )
-        target = None
-        if goal is not None and len(goal.monthly_targets or []) == 12:
-            target = int(goal.monthly_targets[m.month - 1])
-        trend.append(
-            {
-                "month": calc.month_key(m),
-                "label": month_label(m),
-                "amount": monthly.get(calc.month_key(m), 0),
-                "cumulative": running,
-                "target_cumulative": target,
-            }
-        )
-    cases = _case_figures(session, first, last, following, cutoff, generated_at, fresh)
-    target_percent = (
-        Decimal(absorption_target.annual_target) / 100 if absorption_target is not None else None
-    )
-    return {
-        "report": "absorption",
-        "version": REPORT_VERSION,
-        "month": calc.month_key(first),
-        "month_label": month_label(first),
-        "period": {"start": first.isoformat(), "end": last.isoformat()},
-        "generated_at": generated_at.astimezone(JAKARTA).isoformat(timespec="seconds"),
-        "fund": {
-            "ceiling": fund_ceiling,
-            "year": first.year,
-            "allocated": sum(allocated.values()),
-        },
-        "month_disbursed": {
-            "count": len(in_month),
-            "amount": sum(loan.amount for loan in in_month),
-        },
-        "adjustments": _adjustments(session, start, cutoff, first),
-        "cumulative": {
-            "count": len(loans),
-            "amount": cumulative_amount,
-            "absorption_percent": calc.percent(cumulative_amount, fund_ceiling),
-            "remaining": max(fund_ceiling - cumulative_amount, 0),
-        },
-        "banks": bank_rows,
-        "pipeline": {
-            "submitted": stood(ReferralStatus.SUBMITTED),
-            "in_review": stood(ReferralStatus.IN_REVIEW, ReferralStatus.NEEDS_INFO),
-            "approved": stood(ReferralStatus.APPROVED),
-        },
-        "breakdowns": calc.breakdowns(loans, first, last),
-        "funnel": cases["funnel"],
-        "funnel_computed_at": cases["computed_at"]
-        .astimezone(JAKARTA)
-        .isoformat(timespec="seconds"),
-        "median_days": cases["medians"],
-        "rejections": _rejections(session, start, cutoff),
-        "screening": cases["screening"],
-        "repayment": _repayment(session, first, last),
-        "forecast": calc.forecast(
-            first,
-            monthly,
-            cumulative_amount,
-            fund_ceiling,
-            target_percent,
-            date(first.year, 12, 1) if target_percent is not None else None,
+    return AbsorptionReport(
+        month=calc.month_key(first),
+        month_label=calc.month_label(first),
+        period=Period(first.isoformat(), last.isoformat()),
+        generated_at=_local_iso(generated_at),
+        fund=Fund(ceiling=fund_ceiling, year=first.year, allocated=sum(allocated.values())),
+        month_disbursed=Tally(len(in_month), sum(loan.amount for loan in in_month)),
+        adjustments=_adjustments(session, start, cutoff, first),
+        cumulative=Cumulative(
+            count=len(loans),
+            amount=cumulative,
+            absorption_percent=calc.percent(cumulative, fund_ceiling),
+            remaining=max(fund_ceiling - cumulative, 0),
         ),
-        "trend": trend,
-        "closed": None,
-    }
+        banks=_bank_rows(session, loans, allocated, first),
+        pipeline=_pipeline(session, cutoff),
+        breakdowns=calc.breakdowns(loans, first, last),
+        funnel=people.funnel,
+        funnel_computed_at=_local_iso(people.computed_at),
+        median_days=people.medians,
+        rejections=_rejections(session, start, cutoff),
+        screening=people.screening,
+        repayment=_repayment(session, first, last),
+        forecast=_forecast(session, first, monthly, cumulative, fund_ceiling),
+        trend=_trend(session, first, monthly),
+    )
+
+
+def _local_iso(moment: datetime) -> str:
+    """A moment as the report writes it: ISO 8601 in Jakarta time, to the second."""
+    return moment.astimezone(JAKARTA).isoformat(timespec="seconds")
+
+
+def _bank_rows(
+    session: Session, loans: list[calc.LoanRow], allocated: dict[int, int], first: date
+) -> list[BankRow]:
+    """Each bank with an allocation for the year or a loan: its loans against the allocation."""
+    banks = session.execute(sa.select(Bank.id, Bank.code, Bank.name).order_by(Bank.name)).all()
+    rows = []
+    for bank_id, code, name in banks:
+        mine = [loan for loan in loans if loan.bank == code]
+        this_year = [loan for loan in mine if loan.disbursed_on.year == first.year]
+        this_month = [loan for loan in mine if loan.disbursed_on >= first]
+        allocation = allocated.get(bank_id, 0)
+        if not mine and not allocation:
+            continue
+        year_amount = sum(loan.amount for loan in this_year)
+        rows.append(
+            BankRow(
+                code=code,
+                name=name,
+                allocation=allocation,
+                month_count=len(this_month),
+                month_amount=sum(loan.amount for loan in this_month),
+                year_amount=year_amount,
+                cumulative_amount=sum(loan.amount for loan in mine),
+                allocation_percent=calc.percent(year_amount, allocation),
+            )
+        )
+    return rows
+
+
+def _pipeline(session: Session, cutoff: datetime) -> Pipeline:
+    """Referrals standing before a loan at ``cutoff``, and their rupiah."""
+    status = _status_at(session, cutoff)
+
+    def stood(*states: ReferralStatus) -> Tally:
+        return Tally(
+            count=sum(status.get(s, (0, 0))[0] for s in states),
+            amount=sum(status.get(s, (0, 0))[1] for s in states),
+        )
+
+    return Pipeline(
+        submitted=stood(ReferralStatus.SUBMITTED),
+        in_review=stood(ReferralStatus.IN_REVIEW, ReferralStatus.NEEDS_INFO),
+        approved=stood(ReferralStatus.APPROVED),
+    )
+
+
+def _forecast(
+    session: Session, first: date, monthly: dict[str, int], cumulative: int, fund_ceiling: int
+) -> Forecast:
+    """The forecast against the year's absorption target (a percent of the ceiling by
+    December), if one is set."""
+    goal = indicator(session, first.year, Metric.ABSORPTION)
+    target_percent = Decimal(goal.annual_target) / 100 if goal is not None else None
+    return calc.forecast(
+        first,
+        monthly,
+        cumulative,
+        fund_ceiling,
+        target_percent,
+        date(first.year, 12, 1) if target_percent is not None else None,
+    )
+
+
+def _trend(session: Session, month: date, monthly: dict[str, int]) -> Trend:
+    """The twelve months up to ``month`` against each year's cumulative disbursement target:
+    the one trend of the monthly report and of the dashboard."""
+    targets = {}
+    for year in sorted({calc.add_months(month, -11).year, month.year}):
+        goal = indicator(session, year, Metric.DISBURSED_RP)
+        if goal is not None:
+            targets[year] = goal.monthly_targets or []
+    return calc.trend(month, monthly, targets)
 
 
 # --------------------------------------------------------------------------- closing
@@ -791,15 +494,15 @@ def closing_of(session: Session, month: date) -> MonthClosing | None:
     return row if row is not None and row.reopened_at is None else None
 
 
-def report_for(session: Session, month: date) -> dict:
+def report_for(session: Session, month: date) -> AbsorptionReport:
     """The report as users get it: the frozen snapshot of a closed month, else computed live."""
     closing = closing_of(session, month)
     if closing is not None:
-        return closing.figures
+        return AbsorptionReport.from_dict(closing.figures)
     return absorption_report(session, month)
 
 
-def file_for(session: Session, month: date, fmt: str, render) -> bytes:
+def file_for(session: Session, month: date, fmt: str) -> bytes:
     """The file of a format: the frozen file of a closed month, else rendered now."""
     closing = closing_of(session, month)
     if closing is not None:
@@ -810,36 +513,34 @@ def file_for(session: Session, month: date, fmt: str, render) -> bytes:
         )
         if stored is not None:
             return stored.data
-    return render(report_for(session, month), fmt)
+    return documents.render(report_for(session, month), fmt)
 
 
-def close_month(session: Session, month: date, actor: User, render, now: datetime | None = None):
+def close_month(
+    session: Session, month: date, actor: User, now: datetime | None = None
+) -> MonthClosing:
     """Freeze a finished month: its figures, every file and their hashes."""
     now = now or utcnow()
     if actor.role != Role.ADMIN:
         raise StopValidation({None: ["Hanya admin yang dapat menutup bulan."]})
     cutoff = month_bounds(month)[3]
     if cutoff > now:
+        label = calc.month_label(month)
         raise StopValidation(
-            {
-                "month": [
-                    f"{month_label(month)} belum berakhir; bulan hanya dapat ditutup setelah lewat."
-                ]
-            }
+            {"month": [f"{label} belum berakhir; bulan hanya dapat ditutup setelah lewat."]}
         )
     if closing_of(session, month) is not None:
-        raise StopValidation({"month": [f"{month_label(month)} sudah ditutup."]})
-    figures = absorption_report(session, month, now, fresh=True)
-    figures["closed"] = {
-        "at": now.astimezone(JAKARTA).isoformat(timespec="seconds"),
-        "by": actor.full_name,
-    }
-    closing = MonthClosing(month=month, figures=figures, closed_by_id=actor.id, closed_at=now)
+        raise StopValidation({"month": [f"{calc.month_label(month)} sudah ditutup."]})
+    report = absorption_report(session, month, now, fresh=True)
+    report = report.closed_by(_local_iso(now), actor.full_name)
+    closing = MonthClosing(
+        month=month, figures=report.to_dict(), closed_by_id=actor.id, closed_at=now
+    )
     session.add(closing)
     session.flush()
     hashes = {}
-    for fmt in FORMATS:
-        data = render(figures, fmt)
+    for fmt in documents.FORMATS:
+        data = documents.render(report, fmt)
         digest = hashlib.sha256(data).hexdigest()
         hashes[fmt] = digest
         session.add(MonthClosingFile(closing_id=closing.id, format=fmt, data=data, sha256=digest))
@@ -860,7 +561,7 @@ def reopen_month(session: Session, month: date, reason: str, actor: User) -> Mon
         raise StopValidation({None: ["Hanya admin yang dapat membuka kembali bulan."]})
     closing = closing_of(session, month)
     if closing is None:
-        raise StopValidation({"month": [f"{month_label(month)} belum ditutup."]})
+        raise StopValidation({"month": [f"{calc.month_label(month)} belum ditutup."]})
     reason = " ".join((reason or "").split())
     if len(reason) < 10:
         raise StopValidation({"reason": ["Alasan membuka kembali wajib diisi (minimal 10 huruf)."]})
@@ -875,108 +576,6 @@ def reopen_month(session: Session, month: date, reason: str, actor: User) -> Mon
         changes={"month": calc.month_key(month), "reason": closing.reopen_reason},
     )
     return closing
-
-
-# --------------------------------------------------------------------------- SAKIP
-
-
-@dataclass
-class Realisation:
-    indicator: Indicator
-    #: Cumulative realisation at the end of each month of the year so far.
-    by_month: list[int | Decimal]
-    ytd: int | Decimal
-    target_ytd: int | None
-    achievement_percent: str | None
-
-
-def realisation(session: Session, year: int, through: date) -> list[Realisation]:
-    """Compute each indicator's realisation for ``year`` up to the month of ``through``."""
-    indicators = session.scalars(
-        sa.select(Indicator).where(Indicator.year == year).order_by(Indicator.id)
-    ).all()
-    last_month = 12 if through.year > year else through.month
-    out = []
-    for ind in indicators:
-        values = []
-        for m in range(1, last_month + 1):
-            _, last, _, cutoff = month_bounds(date(year, m, 1))
-            values.append(metric_value(session, ind.metric, year, last, cutoff))
-        ytd = values[-1] if values else 0
-        targets = ind.monthly_targets or []
-        target = int(targets[last_month - 1]) if len(targets) == 12 and last_month else None
-        if ind.metric == Metric.ABSORPTION and target is not None:
-            achieved = calc.percent(Decimal(ytd) * 100, target)
-        else:
-            achieved = calc.percent(ytd, target) if target else None
-        out.append(Realisation(ind, values, ytd, target, achieved))
-    return out
-
-
-def metric_value(session: Session, metric: Metric, year: int, last: date, cutoff: datetime):
-    """Cumulative value of a metric from 1 January of ``year`` to ``last``."""
-    start_day = date(year, 1, 1)
-    start = local_day_bounds(start_day)[0]
-    if metric == Metric.TRAINED:
-        return int(
-            session.scalar(
-                sa.select(sa.func.count(sa.distinct(Enrolment.entrepreneur_id)))
-                .join(Cohort, Cohort.id == Enrolment.cohort_id)
-                .where(
-                    Enrolment.result == TrainingResult.PASSED,
-                    Cohort.ends_on >= start_day,
-                    Cohort.ends_on <= last,
-                )
-            )
-            or 0
-        )
-    if metric == Metric.SCREENED:
-        return int(
-            session.scalar(
-                sa.select(sa.func.count(sa.distinct(Screening.entrepreneur_id))).where(
-                    Screening.screened_on >= start_day, Screening.screened_on <= last
-                )
-            )
-            or 0
-        )
-    if metric == Metric.REFERRED:
-        return int(
-            session.scalar(
-                sa.select(sa.func.count(sa.distinct(ReferralMember.entrepreneur_id)))
-                .join(Referral, Referral.id == ReferralMember.referral_id)
-                .where(Referral.submitted_at >= start, Referral.submitted_at < cutoff)
-            )
-            or 0
-        )
-    if metric == Metric.DISBURSED_COUNT:
-        return int(
-            session.scalar(
-                sa.select(sa.func.count(sa.distinct(Loan.entrepreneur_id))).where(
-                    Loan.disbursed_on >= start_day, Loan.disbursed_on <= last
-                )
-            )
-            or 0
-        )
-    amount = int(
-        session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Loan.amount), 0)).where(
-                Loan.disbursed_on >= start_day, Loan.disbursed_on <= last
-            )
-        )
-        or 0
-    )
-    if metric == Metric.DISBURSED_RP:
-        return amount
-    total = int(
-        session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Loan.amount), 0)).where(
-                Loan.disbursed_on <= last
-            )
-        )
-        or 0
-    )
-    fund = ceiling(session)
-    return Decimal(calc.percent(total, fund) or 0)
 
 
 # --------------------------------------------------------------------------- dashboards
@@ -1056,33 +655,9 @@ def dashboard(session: Session, now: datetime | None = None) -> dict:
     now = now or utcnow()
     current = to_local(now).date().replace(day=1)
     fund_ceiling = ceiling(session)
-    monthly = {calc.month_key(calc.add_months(current, -k)): 0 for k in range(12)}
-    total = 0
+    monthly: dict[str, int] = defaultdict(int)
     for on, amount in session.execute(sa.select(Loan.disbursed_on, Loan.amount)).all():
-        total += amount
-        key = calc.month_key(on)
-        if key in monthly:
-            monthly[key] += amount
-    goal = indicator(session, current.year, Metric.DISBURSED_RP)
-    trend, running = [], 0
-    # A twelve-month window always holds a January, where the yearly cumulative restarts.
-    for k in range(11, -1, -1):
-        m = calc.add_months(current, -k)
-        if m.month == 1:
-            running = 0
-        running += monthly[calc.month_key(m)]
-        target = None
-        if m.year == current.year and goal is not None and len(goal.monthly_targets or []) == 12:
-            target = int(goal.monthly_targets[m.month - 1])
-        trend.append(
-            {
-                "month": calc.month_key(m),
-                "label": month_label(m),
-                "amount": monthly[calc.month_key(m)],
-                "cumulative": running,
-                "target_cumulative": target,
-            }
-        )
+        monthly[calc.month_key(on)] += amount
     # Each open referral's requested amount by its own members (not a grouped pass over the
     # members of every referral ever made).
     requested = (
@@ -1112,12 +687,13 @@ def dashboard(session: Session, now: datetime | None = None) -> dict:
             .group_by(Referral.status)
         ).all()
     }
+    total = sum(monthly.values())
     return {
         "ceiling": fund_ceiling,
         "cumulative": total,
         "absorption_percent": calc.percent(total, fund_ceiling),
-        "this_month": monthly[calc.month_key(current)],
-        "trend": trend,
+        "this_month": monthly.get(calc.month_key(current), 0),
+        "trend": _trend(session, current, monthly),
         "pipeline": pipeline,
         "bottlenecks": bottlenecks(session, now),
         "month": calc.month_key(current),

@@ -22,7 +22,8 @@ from harkat.extensions import db
 from harkat.forms import apply_errors, choices, save_form
 from harkat.reference.models import Bank
 from harkat.reports import absorption as calc
-from harkat.reports import charts, documents, services
+from harkat.reports import charts, documents, sakip, services
+from harkat.reports.domain import AbsorptionReport
 from harkat.reports.forms import AllocationForm, CloseMonthForm, IndicatorForm, ReopenMonthForm
 from harkat.reports.models import FundAllocation, Indicator, Metric, MonthClosing
 
@@ -47,34 +48,28 @@ def _month_arg() -> date:
         abort(404)
 
 
-def chart_set(figures: dict) -> dict[str, Markup]:
-    """The SVG charts of a report, from its figures (safe: the functions escape labels)."""
-    cumulative = figures["cumulative"]
-    percent = float(Decimal(cumulative["absorption_percent"] or "0"))
+def chart_set(report: AbsorptionReport) -> dict[str, Markup]:
+    """The SVG charts of a report (safe: the functions escape labels)."""
+    percent = float(Decimal(report.cumulative.absorption_percent or "0"))
+    breakdowns = report.breakdowns
     return {
         "gauge": Markup(charts.gauge(percent, label="serapan dari pagu")),  # noqa: S704
-        "trend": Markup(charts.trend(figures["trend"])),  # noqa: S704
+        "trend": Markup(charts.trend(report.trend)),  # noqa: S704
         "kecamatan": Markup(  # noqa: S704
             charts.bars(
-                [
-                    (r["label"], r["cumulative_amount"])
-                    for r in figures["breakdowns"]["kecamatan"]["rows"]
-                ],
+                [(r.label, r.cumulative_amount) for r in breakdowns["kecamatan"].rows],
                 title="Penyaluran kumulatif per kecamatan",
             )
         ),
         "bank": Markup(  # noqa: S704
             charts.bars(
-                [
-                    (r["label"], r["cumulative_amount"])
-                    for r in figures["breakdowns"]["bank"]["rows"]
-                ],
+                [(r.label, r.cumulative_amount) for r in breakdowns["bank"].rows],
                 title="Penyaluran kumulatif per bank",
             )
         ),
         "funnel": Markup(  # noqa: S704
             charts.bars(
-                [(r["label"], r["count"]) for r in figures["funnel"]],
+                [(r.label, r.count) for r in report.funnel],
                 title="Corong perjalanan UMKM",
                 money=False,
             )
@@ -96,27 +91,26 @@ def dashboard_charts(dash: dict) -> dict[str, Markup]:
 def absorption():
     """The monthly absorption report as a page; closed months come from their snapshot."""
     month = _month_arg()
-    figures = services.report_for(db.session, month)
+    report = services.report_for(db.session, month)
     closing = services.closing_of(db.session, month)
     history = db.session.scalars(
         sa.select(MonthClosing).where(MonthClosing.month == month).order_by(MonthClosing.id)
     ).all()
     return render_template(
         "reports/absorption.html",
-        f=figures,
+        f=report,
         month=month,
         previous=calc.add_months(month, -1),
         following=calc.add_months(month, 1),
-        charts=chart_set(figures),
+        charts=chart_set(report),
         closing=closing,
         history=history,
         can_close=current_actor().role == Role.ADMIN,
         month_over=services.month_bounds(month)[3] <= services.utcnow(),
         close_form=CloseMonthForm(month=calc.month_key(month)),
         reopen_form=ReopenMonthForm(month=calc.month_key(month)),
-        pipeline_labels=documents.PIPELINE_LABELS,
-        funnel_note=calc.funnel_note(figures),
-        conversion_note=documents.conversion_note(figures),
+        funnel_note=report.funnel_note(),
+        conversion_note=report.conversion_note(),
     )
 
 
@@ -132,7 +126,7 @@ def absorption_file(month: str, fmt: str):
         first = services.parse_month(month)
     except StopValidation:
         abort(404)
-    data = services.file_for(db.session, first, fmt, documents.render)
+    data = services.file_for(db.session, first, fmt)
     return send_attachment(
         data,
         f"laporan-serapan-{calc.month_key(first)}.{fmt}",
@@ -151,9 +145,9 @@ def close_month():
     if form.validate_on_submit():
         try:
             month = services.parse_month(form.month.data)
-            services.close_month(db.session, month, current_actor(), documents.render)
+            services.close_month(db.session, month, current_actor())
             db.session.commit()
-            flash(f"{services.month_label(month)} ditutup; laporannya kini dibekukan.", "success")
+            flash(f"{calc.month_label(month)} ditutup; laporannya kini dibekukan.", "success")
         except StopValidation as error:
             db.session.rollback()
             for reasons in error.reasons.values():
@@ -173,7 +167,7 @@ def reopen_month():
         month = services.parse_month(form.month.data)
         services.reopen_month(db.session, month, form.reason.data, current_actor())
         db.session.commit()
-        flash(f"{services.month_label(month)} dibuka kembali; alasannya tercatat.", "warning")
+        flash(f"{calc.month_label(month)} dibuka kembali; alasannya tercatat.", "warning")
     except StopValidation as error:
         db.session.rollback()
         for reasons in error.reasons.values():
@@ -303,7 +297,7 @@ def indicators():
         "reports/indicators.html",
         form=form,
         year=year,
-        rows=services.realisation(db.session, year, services.today()),
+        rows=sakip.realisation(db.session, year, services.today()),
     )
 
 
@@ -344,7 +338,7 @@ def performance():
     return render_template(
         "reports/performance.html",
         year=year,
-        rows=services.realisation(db.session, year, services.today()),
+        rows=sakip.realisation(db.session, year, services.today()),
         through=services.today(),
     )
 
@@ -354,7 +348,7 @@ def performance():
 def performance_file(year: int, fmt: str):
     if fmt not in ("pdf", "xlsx") or not 2020 <= year <= 2100:
         abort(404)
-    rows = services.realisation(db.session, year, services.today())
+    rows = sakip.realisation(db.session, year, services.today())
     frame = _sakip_frame(year, rows)
     if fmt == "xlsx":
         buffer = io.BytesIO()

@@ -18,6 +18,7 @@ from harkat.extensions import db
 from harkat.referrals.models import Loan
 from harkat.referrals.transitions import ReferralStatus
 from harkat.reports import documents, services
+from harkat.reports.domain import Tally
 from harkat.reports.models import MonthClosing, MonthClosingFile
 from tests.functional.reports.conftest import utc
 
@@ -30,7 +31,7 @@ def test_totals_cross_check_generated_data(app, runner):
     with app.app_context():
         month = db.session.scalar(sa.select(sa.func.max(Loan.disbursed_on))).replace(day=1)
         first, last, _, _ = services.month_bounds(month)
-        figures = services.absorption_report(db.session, month)
+        report = services.absorption_report(db.session, month)
         # Independent sums, straight from the loans table.
         month_sum, month_count = db.session.execute(
             sa.select(sa.func.sum(Loan.amount), sa.func.count()).where(
@@ -40,14 +41,14 @@ def test_totals_cross_check_generated_data(app, runner):
         total, count = db.session.execute(
             sa.select(sa.func.sum(Loan.amount), sa.func.count()).where(Loan.disbursed_on <= last)
         ).one()
-        assert figures["month_disbursed"] == {"count": month_count, "amount": month_sum}
-        assert figures["cumulative"]["amount"] == total
-        assert figures["cumulative"]["count"] == count
-        assert figures["cumulative"]["remaining"] == 110_000_000_000 - total
-        for name, block in figures["breakdowns"].items():
-            assert sum(r["month_amount"] for r in block["rows"]) == month_sum, name
-            assert sum(r["cumulative_amount"] for r in block["rows"]) == total, name
-        assert sum(b["cumulative_amount"] for b in figures["banks"]) == total
+        assert report.month_disbursed == Tally(count=month_count, amount=month_sum)
+        assert report.cumulative.amount == total
+        assert report.cumulative.count == count
+        assert report.cumulative.remaining == 110_000_000_000 - total
+        for name, block in report.breakdowns.items():
+            assert sum(r.month_amount for r in block.rows) == month_sum, name
+            assert sum(r.cumulative_amount for r in block.rows) == total, name
+        assert sum(b.cumulative_amount for b in report.banks) == total
         by_bank = dict(
             db.session.execute(
                 sa.select(Loan.bank_id, sa.func.sum(Loan.amount))
@@ -55,16 +56,16 @@ def test_totals_cross_check_generated_data(app, runner):
                 .group_by(Loan.bank_id)
             ).all()
         )
-        assert sum(b["year_amount"] for b in figures["banks"]) == sum(by_bank.values())
-        assert figures["fund"]["allocated"] == 110_000_000_000  # demo allocations
-        funnel = {row["stage"]: row["count"] for row in figures["funnel"]}
+        assert sum(b.year_amount for b in report.banks) == sum(by_bank.values())
+        assert report.fund.allocated == 110_000_000_000  # demo allocations
+        funnel = {row.stage: row.count for row in report.funnel}
         assert funnel["disbursed"] == db.session.scalar(
             sa.select(sa.func.count(sa.distinct(Loan.entrepreneur_id))).where(
                 Loan.disbursed_on <= last
             )
         )
         assert funnel["registered"] >= funnel["screened"] >= funnel["disbursed"]
-        json.dumps(figures)  # JSON-ready: no floats, dates or Decimals inside
+        json.dumps(report.to_dict())  # JSON-ready: no floats, dates or Decimals inside
 
 
 def test_months_are_calendar_months_in_jakarta_time(app, place):
@@ -88,12 +89,12 @@ def test_months_are_calendar_months_in_jakarta_time(app, place):
     with app.app_context():
         january = services.absorption_report(db.session, JAN)
         february = services.absorption_report(db.session, date(2026, 2, 1))
-    assert january["month_disbursed"] == {"count": 1, "amount": 3_000_000}
-    assert february["month_disbursed"] == {"count": 1, "amount": 7_000_000}
-    assert february["cumulative"]["amount"] == 10_000_000
-    assert january["pipeline"]["submitted"] == {"count": 1, "amount": 2_000_000}
-    assert february["pipeline"]["submitted"] == {"count": 2, "amount": 6_000_000}
-    assert january["period"] == {"start": "2026-01-01", "end": "2026-01-31"}
+    assert january.month_disbursed == Tally(count=1, amount=3_000_000)
+    assert february.month_disbursed == Tally(count=1, amount=7_000_000)
+    assert february.cumulative.amount == 10_000_000
+    assert january.pipeline.submitted == Tally(count=1, amount=2_000_000)
+    assert february.pipeline.submitted == Tally(count=2, amount=6_000_000)
+    assert january.to_dict()["period"] == {"start": "2026-01-01", "end": "2026-01-31"}
 
 
 def test_every_format_shows_the_same_figures(app, client, auth, login_as, place):

@@ -18,12 +18,13 @@ from harkat.extensions import db
 from harkat.registration.models import Entrepreneur
 from harkat.reports import absorption as calc
 from harkat.reports import services
+from harkat.reports.domain import AbsorptionReport, FunnelStage
 from harkat.training.models import Enrolment
 from tests.fixtures.training import graduate
 
 
-def _rows(figures: dict) -> dict[str, dict]:
-    return {row["stage"]: row for row in figures["funnel"]}
+def _rows(report: AbsorptionReport) -> dict[str, FunnelStage]:
+    return {row.stage: row for row in report.funnel}
 
 
 def _graduate(app, entrepreneur_id: int, on: date, asked_at: datetime | None = None) -> None:
@@ -56,13 +57,13 @@ def test_screened_people_who_never_trained_do_not_push_a_conversion_past_100(
     with app.app_context():
         figures = services.absorption_report(db.session, services.today().replace(day=1))
     rows = _rows(figures)
-    assert rows["graduated"]["count"] == 3 and rows["screened"]["count"] == 5
+    assert rows["graduated"].count == 3 and rows["screened"].count == 5
     # Of the 3 graduates, 2 were screened: 66,67%, where 5 ÷ 3 said 166,67%.
-    assert rows["screened"]["from_previous"] == 2
-    assert rows["screened"]["conversion_percent"] == "66.67"
-    assert rows["in_training"]["conversion_percent"] == "50.00"  # 3 of 6 registered
-    for row in figures["funnel"][1:]:
-        assert Decimal(row["conversion_percent"] or 0) <= 100, row
+    assert rows["screened"].from_previous == 2
+    assert rows["screened"].conversion_percent == "66.67"
+    assert rows["in_training"].conversion_percent == "50.00"  # 3 of 6 registered
+    for row in figures.funnel[1:]:
+        assert Decimal(row.conversion_percent or 0) <= 100, row
 
     # Every format says what a conversion is and none shows the old figure.
     login_as(Role.VIEWER)
@@ -94,11 +95,11 @@ def test_no_conversion_exceeds_100_on_generated_data(app, runner):
             months.add(calc.add_months(services.today().replace(day=1), -k))
         checked = 0
         for month in sorted(months):
-            rows = services.absorption_report(db.session, month, fresh=True)["funnel"]
+            rows = services.absorption_report(db.session, month, fresh=True).funnel
             for before, row in pairwise(rows):
-                assert 0 <= row["from_previous"] <= min(before["count"], row["count"]), row
-                if row["conversion_percent"] is not None:
-                    assert Decimal(row["conversion_percent"]) <= 100, (month, row)
+                assert 0 <= row.from_previous <= min(before.count, row.count), row
+                if row.conversion_percent is not None:
+                    assert Decimal(row.conversion_percent) <= 100, (month, row)
                     checked += 1
         assert checked > 20  # the demo has activity to check, not empty months
 
@@ -126,13 +127,13 @@ def test_training_to_graduation_median_counts_every_graduate(
     with app.app_context():
         figures = services.absorption_report(db.session, services.today().replace(day=1))
         september = services.absorption_report(db.session, date(2026, 9, 1))
-    median = next(m for m in figures["median_days"] if m["to"] == "graduated")
+    median = next(m for m in figures.median_days if m.to_stage == "graduated")
     # Gaps to 5 September: 4, 15 and 11 days.
-    assert median["cases"] == 3 and median["median_days"] == 11
-    assert _rows(figures)["graduated"]["count"] == 3
+    assert median.cases == 3 and median.median_days == 11
+    assert _rows(figures)["graduated"].count == 3
     # The month the cohort ran counts them already, though the first place was typed in later.
-    assert _rows(september)["graduated"]["count"] == 3
-    assert next(m for m in september["median_days"] if m["to"] == "graduated")["cases"] == 3
+    assert _rows(september)["graduated"].count == 3
+    assert next(m for m in september.median_days if m.to_stage == "graduated").cases == 3
 
     login_as(Role.VIEWER)
     page = client.get(f"/laporan/serapan?bulan={calc.month_key(services.today())}").get_data(

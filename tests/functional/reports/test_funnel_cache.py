@@ -21,6 +21,7 @@ def app_config(app_config):
 
 
 def _stage(figures: dict, key: str) -> int:
+    """People at a stage, in the report's JSON."""
     return next(row["count"] for row in figures["funnel"] if row["stage"] == key)
 
 
@@ -55,7 +56,7 @@ def test_the_funnel_is_reused_then_refreshed_while_money_stays_live(app, client,
     with app.app_context():
         # A closing (or anyone asking for fresh figures) never uses the stored funnel.
         fresh = services.absorption_report(db.session, month, fresh=True)
-        assert _stage(fresh, "disbursed") == 2
+        assert _stage(fresh.to_dict(), "disbursed") == 2
         db.session.rollback()
 
     # The page says when the funnel was counted.

@@ -131,9 +131,7 @@ def test_dates_on_the_page_and_in_the_pdf_are_indonesian_in_jakarta_time(
         from harkat.reports import services
 
         admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN))
-        services.close_month(
-            db.session, date(2026, 1, 1), admin, documents.render, now=utc(2026, 2, 1, 16, 50)
-        )
+        services.close_month(db.session, date(2026, 1, 1), admin, now=utc(2026, 2, 1, 16, 50))
         db.session.commit()
     page = client.get("/laporan/serapan?bulan=2026-01").get_data(as_text=True)
     assert "Bulan ditutup 1 Februari 2026 pukul 23.50 WIB" in page

@@ -14,7 +14,7 @@ from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.reference.models import Bank
 from harkat.referrals.transitions import ReferralStatus
-from harkat.reports import services
+from harkat.reports import sakip, services
 from harkat.reports.models import FundAllocation, Indicator, Metric
 from tests.functional.reports.conftest import utc
 
@@ -54,9 +54,9 @@ def test_allocations_are_set_audited_and_used(app, client, login_as, place):
         ).all()
         assert changes == ["create", "update"]
         figures = services.absorption_report(db.session, date(2026, 1, 1))
-    row = next(b for b in figures["banks"] if b["code"] == "BANK9JAMBI")
-    assert row["allocation"] == 40_000_000_000 and row["allocation_percent"] == "0.01"
-    assert figures["fund"]["allocated"] == 40_000_000_000
+    row = next(b for b in figures.banks if b.code == "BANK9JAMBI")
+    assert row.allocation == 40_000_000_000 and row.allocation_percent == "0.01"
+    assert figures.fund.allocated == 40_000_000_000
 
 
 def test_sakip_targets_and_computed_realisation(app, client, login_as, place):
@@ -108,7 +108,7 @@ def test_sakip_targets_and_computed_realisation(app, client, login_as, place):
         indicator = services.indicator(db.session, 2026, Metric.DISBURSED_RP)
         assert indicator.monthly_targets[:3] == [1_000_000, 2_000_000, 3_000_000]
         assert services.indicator(db.session, 2026, Metric.ABSORPTION).annual_target == 550
-        rows = services.realisation(db.session, 2026, date(2026, 2, 28))
+        rows = sakip.realisation(db.session, 2026, date(2026, 2, 28))
     money = next(r for r in rows if r.indicator.metric == Metric.DISBURSED_RP)
     assert money.by_month == [5_000_000, 8_000_000]
     assert money.target_ytd == 2_000_000 and money.achievement_percent == "400.00"

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from harkat.reports import absorption as calc
 from harkat.reports import charts
+from harkat.reports.domain import Trend, TrendPoint
 
 
 def _loan(id_, on, amount, bank="B9", kec="15.71.01", gender="P", kind="individual"):
@@ -53,14 +54,14 @@ def test_percent_is_half_up_two_decimals_and_none_for_zero():
 def test_breakdowns_split_month_and_cumulative_and_add_up():
     result = calc.breakdowns(LOANS, date(2026, 1, 1), date(2026, 1, 31))
     for block in result.values():
-        rows = block["rows"]
-        assert sum(r["month_amount"] for r in rows) == 7_000_000
-        assert sum(r["month_count"] for r in rows) == 2
-        assert sum(r["cumulative_amount"] for r in rows) == 32_000_000  # February left out
-    bank = {r["key"]: r for r in result["bank"]["rows"]}
-    assert bank["BRI"]["cumulative_amount"] == 27_000_000 and bank["BRI"]["month_count"] == 1
-    assert bank["BRI"]["share_percent"] == "84.38"
-    sizes = {r["label"]: r["cumulative_count"] for r in result["size"]["rows"]}
+        rows = block.rows
+        assert sum(r.month_amount for r in rows) == 7_000_000
+        assert sum(r.month_count for r in rows) == 2
+        assert sum(r.cumulative_amount for r in rows) == 32_000_000  # February left out
+    bank = {r.key: r for r in result["bank"].rows}
+    assert bank["BRI"].cumulative_amount == 27_000_000 and bank["BRI"].month_count == 1
+    assert bank["BRI"].share_percent == "84.38"
+    sizes = {r.label: r.cumulative_count for r in result["size"].rows}
     assert sizes == {"≤ Rp2 juta": 1, "Rp2–5 juta": 1, "> Rp20 juta": 1}
     # Brackets read as a scale, smallest first, though the largest holds the most money.
     assert list(sizes) == ["≤ Rp2 juta", "Rp2–5 juta", "> Rp20 juta"]
@@ -77,13 +78,13 @@ def test_funnel_conversion_from_the_stage_before():
     rows = calc.funnel(
         [("a", "A", 200, None), ("b", "B", 50, 50), ("c", "C", 0, 0), ("d", "D", 0, 0)]
     )
-    assert [r["conversion_percent"] for r in rows] == [None, "25.00", "0.00", None]
+    assert [r.conversion_percent for r in rows] == [None, "25.00", "0.00", None]
 
 
 def test_a_stage_larger_than_the_one_before_converts_at_most_everyone():
     # 3 graduates, 5 screened of whom 2 graduated: 2 of 3, never 5 ÷ 3 = 166,67%.
     rows = calc.funnel([("graduated", "Lulus", 3, None), ("screened", "Diskrining", 5, 2)])
-    assert rows[1]["conversion_percent"] == "66.67" and rows[1]["from_previous"] == 2
+    assert rows[1].conversion_percent == "66.67" and rows[1].from_previous == 2
 
 
 @given(
@@ -101,20 +102,20 @@ def test_conversions_never_exceed_100_percent_whatever_the_stages(people_at):
         if k
     ]
     for k, row in enumerate(calc.funnel(stages)):
-        if row["conversion_percent"] is None:
+        if row.conversion_percent is None:
             assert k == 0 or not people_at[k - 1]
             continue
-        assert Decimal(0) <= Decimal(row["conversion_percent"]) <= 100
+        assert Decimal(0) <= Decimal(row.conversion_percent) <= 100
         expected = Decimal(len(people_at[k] & people_at[k - 1])) * 100 / len(people_at[k - 1])
-        assert abs(Decimal(row["conversion_percent"]) - expected) <= Decimal("0.005")
+        assert abs(Decimal(row.conversion_percent) - expected) <= Decimal("0.005")
 
 
 def test_the_three_month_pace_is_rounded_half_up_not_truncated():
     first = date(2026, 3, 1)
     pace = calc.forecast(first, {"2026-03": 2, "2026-02": 0}, 2, 10, None, None)
-    assert pace["pace_per_month"] == 1  # 0,67 rounds to 1 (truncating said 0: "no pace")
+    assert pace.pace_per_month == 1  # 0,67 rounds to 1 (truncating said 0: "no pace")
     pace = calc.forecast(first, {"2026-03": 1_000_000_001}, 1, 10**12, None, None)
-    assert pace["pace_per_month"] == 333_333_334  # 333.333.333,67
+    assert pace.pace_per_month == 333_333_334  # 333.333.333,67
 
 
 def test_median_days_ignores_back_dated_pairs():
@@ -138,32 +139,27 @@ def test_forecast_at_the_pace_of_three_months():
         Decimal("20"),
         date(2026, 12, 1),
     )
-    assert result["pace_per_month"] == 2_000_000_000
-    assert result["remaining"] == 100_000_000_000
-    assert result["months_to_full"] == 50
-    assert result["full_by"] == "2030-12"
+    assert result.pace_per_month == 2_000_000_000
+    assert result.remaining == 100_000_000_000
+    assert result.months_to_full == 50
+    assert result.full_by == "2030-12"
     # Two more months at 2 M a month: 14 M of 110 M = 12.73%, under the 20% target.
-    assert result["projected_at_target"] == 14_000_000_000
-    assert result["projected_percent_at_target"] == "12.73"
-    assert result["on_track"] is False
+    assert result.projected_at_target == 14_000_000_000
+    assert result.projected_percent_at_target == "12.73"
+    assert result.on_track is False
 
 
 def test_forecast_without_pace_or_target():
     result = calc.forecast(date(2026, 3, 1), {}, 0, 110_000_000_000, None, None)
-    assert result["months_to_full"] is None and result["full_by"] is None
-    assert result["on_track"] is None
+    assert result.months_to_full is None and result.full_by is None
+    assert result.on_track is None
 
 
 def test_charts_are_valid_svg_and_escape_labels():
     for svg in (
         charts.bars([("Pasar <Jambi> & Co", 5_000_000), ("Telanaipura", 2_500_000)], title="T&T"),
         charts.bars([], title="Kosong"),
-        charts.trend(
-            [
-                {"month": "2026-01", "amount": 5, "cumulative": 5, "target_cumulative": 10},
-                {"month": "2026-02", "amount": 7, "cumulative": 12, "target_cumulative": 20},
-            ]
-        ),
+        charts.trend(_trend(("2026-01", 5, 5, 10), ("2026-02", 7, 12, 20))),
         charts.gauge(12.5, label="serapan"),
     ):
         root = ET.fromstring(svg)  # noqa: S314 - our own generated SVG
@@ -188,53 +184,54 @@ def test_median_of_counts_by_hand():
     assert calc.median_of_counts({0: 2, 7: 3, None: 9}) == (7, 5)  # no earlier stage: left out
 
 
-def test_year_segments_break_the_lines_at_january_and_at_gaps():
-    points = [
-        {"month": "2025-11", "cumulative": 80, "target_cumulative": 90},
-        {"month": "2025-12", "cumulative": 95, "target_cumulative": 100},
-        {"month": "2026-01", "cumulative": 5, "target_cumulative": 8},
-        {"month": "2026-02", "cumulative": 12, "target_cumulative": None},
-        {"month": "2026-03", "cumulative": 20, "target_cumulative": 25},
-    ]
-    assert calc.year_segments(points, "cumulative") == [
-        [(0, 80), (1, 95)],
-        [(2, 5), (3, 12), (4, 20)],
-    ]
-    assert calc.year_segments(points, "target_cumulative") == [
-        [(0, 90), (1, 100)],
-        [(2, 8)],
-        [(4, 25)],
-    ]
+def _trend(*points: tuple[str, int, int, int | None]) -> Trend:
+    """A trend from ``(month, amount, cumulative, target_cumulative)`` tuples."""
+    return Trend([TrendPoint(month, month, *values) for month, *values in points])
+
+
+def test_the_trend_counts_the_year_so_far_and_restarts_in_january():
+    monthly = {"2024-12": 9, "2025-02": 1, "2025-03": 2, "2025-05": 4, "2026-01": 8}
+    targets = {2026: list(range(10, 130, 10)), 2025: [1, 2]}  # 2025's list is incomplete
+    trend = calc.trend(date(2026, 3, 1), monthly, targets)
+    assert [trend.points[0].month, trend.points[-1].month] == ["2025-04", "2026-03"]
+    points = {p.month: p for p in trend.points}
+    # April 2025 carries February and March, which are before the window; 2024 is not counted.
+    assert (points["2025-04"].amount, points["2025-04"].cumulative) == (0, 3)
+    assert points["2025-12"].cumulative == 7 and points["2026-01"].cumulative == 8
+    assert points["2026-03"].cumulative == 8 and points["2026-03"].label == "Maret 2026"
+    assert points["2025-12"].target_cumulative is None  # without twelve targets, none
+    assert points["2026-02"].target_cumulative == 20
+
+
+def test_trend_lines_break_at_january_and_at_gaps():
+    trend = _trend(
+        ("2025-11", 10, 80, 90),
+        ("2025-12", 15, 95, 100),
+        ("2026-01", 5, 5, 8),
+        ("2026-02", 7, 12, None),
+        ("2026-03", 8, 20, 25),
+    )
+    assert trend.cumulative_lines == [[(0, 80), (1, 95)], [(2, 5), (3, 12), (4, 20)]]
+    assert trend.target_lines == [[(0, 90), (1, 100)], [(2, 8)], [(4, 25)]]
+    assert trend.peak == 100
 
 
 def test_the_trend_chart_draws_one_line_per_year():
-    points = [
-        {"month": m, "label": m, "amount": 10, "cumulative": c, "target_cumulative": t}
-        for m, c, t in (
-            ("2025-11", 80, 90),
-            ("2025-12", 95, 100),
-            ("2026-01", 5, 8),
-            ("2026-02", 12, 16),
-        )
-    ]
-    svg = ET.fromstring(charts.trend(points))  # noqa: S314 - our own generated SVG
+    trend = _trend(
+        ("2025-11", 10, 80, 90),
+        ("2025-12", 10, 95, 100),
+        ("2026-01", 10, 5, 8),
+        ("2026-02", 10, 12, 16),
+    )
+    svg = ET.fromstring(charts.trend(trend))  # noqa: S314 - our own generated SVG
     lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
     assert len(lines) == 4  # cumulative and target, for 2025 and for 2026
     assert all(len(line.get("points").split()) == 2 for line in lines)
 
 
 def test_single_months_of_a_year_are_dots_not_lines():
-    points = [
-        {
-            "month": "2025-12",
-            "label": "",
-            "amount": 10,
-            "cumulative": 95,
-            "target_cumulative": None,
-        },
-        {"month": "2026-01", "label": "", "amount": 10, "cumulative": 5, "target_cumulative": None},
-    ]
-    svg = ET.fromstring(charts.trend(points))  # noqa: S314 - our own generated SVG
+    trend = _trend(("2025-12", 10, 95, None), ("2026-01", 10, 5, None))
+    svg = ET.fromstring(charts.trend(trend))  # noqa: S314 - our own generated SVG
     # December closes last year, January opens this one: two dots, no line across the reset.
     assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == 2
     assert svg.findall("{http://www.w3.org/2000/svg}polyline") == []
@@ -269,7 +266,7 @@ def test_pdf_chart_labels_stay_inside_their_drawings():
     from reportlab.graphics.shapes import String
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from harkat.reports import documents
+    from harkat.reports import drawings
 
     def strings(drawing):
         for item in drawing.contents:
@@ -280,17 +277,9 @@ def test_pdf_chart_labels_stay_inside_their_drawings():
                 )
                 yield item.text, start, start + width, item.y
 
-    bars = documents.bar_drawing([(LONG, 9_000_000_000), ("Telanaipura", 1)], 500)
-    points = [
-        {
-            "month": f"2026-{m:02d}",
-            "amount": 10**9,
-            "cumulative": m * 10**9,
-            "target_cumulative": 110 * 10**9,
-        }
-        for m in range(1, 13)
-    ]
-    trend = documents.trend_drawing(points, 500)
+    bars = drawings.bar_drawing([(LONG, 9_000_000_000), ("Telanaipura", 1)], 500)
+    points = [(f"2026-{m:02d}", 10**9, m * 10**9, 110 * 10**9) for m in range(1, 13)]
+    trend = drawings.trend_drawing(_trend(*points), 500)
     for drawing in (bars, trend):
         texts = list(strings(drawing))
         for text, left, right, y in texts:
