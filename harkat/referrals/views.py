@@ -1307,6 +1307,12 @@ def index():
         for r in page.items
     }
     sla = services.sla_days(db.session)
+    # Submitted more than the service level ago and still waiting for the bank: highlighted.
+    late_ids = {
+        r.id
+        for r in page.items
+        if r.status in WAITING_FOR_BANK and ages[r.id][0] is not None and ages[r.id][0] > sla
+    }
     return render_template(
         "referrals/index.html",
         page=page,
@@ -1321,11 +1327,7 @@ def index():
         if user.role in (Role.ADMIN, Role.VIEWER, Role.FACILITATOR)
         else [],
         ages=ages,
-        late_ids={
-            r.id
-            for r in page.items
-            if r.status in WAITING_FOR_BANK and ages[r.id][0] is not None and ages[r.id][0] > sla
-        },
+        late_ids=late_ids,
         sla=sla,
     )
 

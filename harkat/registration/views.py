@@ -285,7 +285,7 @@ def journey_step(entrepreneur: Entrepreneur) -> tuple[NextStep | None, str | Non
             if open_referral
             else None,
             disbursed_referral=(disbursed[0].id, disbursed[0].number) if disbursed else None,
-            is_active=entrepreneur.status == EntrepreneurStatus.ACTIVE,
+            is_active=entrepreneur.is_active,
         )
     )
     if step is None:
