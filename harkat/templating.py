@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, has_request_context
+from flask_login import current_user
 
 from harkat.audit.labels import field_label, value_label
 from harkat.audit.models import ACTION_LABELS, ENTITY_LABELS, HIDDEN_FIELDS
-from harkat.auth.domain import Role
 from harkat.core.dates import (
     JAKARTA,
     days_ago,
@@ -21,6 +21,7 @@ from harkat.core.money import format_decimal, format_percent, format_rupiah
 from harkat.core.nik import format_nik, mask_nik
 from harkat.core.phone import format_phone
 from harkat.links import public_url, tel_href, wa_href
+from harkat.navigation import Navigation, navigation_for
 
 
 def format_number(value: int | None) -> str:
@@ -73,6 +74,13 @@ def error_items(form) -> list[tuple[str | None, str, str]]:
     return items
 
 
+def inject_navigation() -> dict:
+    """Context processor: ``nav``, what the navigation bar offers the signed-in user."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return {"nav": Navigation()}
+    return {"nav": navigation_for(current_user.role)}
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         rupiah=format_rupiah,
@@ -92,7 +100,6 @@ def init_templating(app: Flask) -> None:
         entity_label=lambda entity: ENTITY_LABELS.get(entity, entity),
     )
     app.jinja_env.globals.update(
-        Role=Role,
         AUDIT_HIDDEN_FIELDS=HIDDEN_FIELDS,
         error_items=error_items,
         audit_field=field_label,
@@ -102,6 +109,7 @@ def init_templating(app: Flask) -> None:
         tel_href=tel_href,
         wa_href=wa_href,
     )
+    app.context_processor(inject_navigation)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -70,7 +70,7 @@ def users():
     if role in set(Role):
         query = query.where(User.role == Role(role))
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("admin/users.html", page=page, q=q, role=role)
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=list(Role))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -51,6 +51,7 @@ def index():
         if user.role == Role.FACILITATOR
         else [],
         requests=services.pending_requests(db.session) if user.role == Role.ADMIN else [],
+        shows_news=user.role == Role.FACILITATOR,
         show_done=show_done,
         page_size=services.PAGE_SIZE,
         button_form=Form(formdata=None),

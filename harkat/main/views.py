@@ -51,6 +51,7 @@ def home():
             sa.select(User.role, sa.func.count()).where(User.is_active).group_by(User.role)
         )
         context["user_counts"] = dict(counts.all())
+        context["roles"] = list(Role)
         context["bank_count"] = db.session.scalar(
             sa.select(sa.func.count()).select_from(Bank).where(Bank.is_active)
         )

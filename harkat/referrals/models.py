@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from harkat.auth.domain import Role
 from harkat.auth.models import User
 from harkat.core.enums import ApplicantType, LabelledEnum, LoanMethod
 from harkat.database import TimestampMixin, str_enum, utcnow
@@ -115,6 +116,25 @@ class Referral(VersionedMixin, TimestampMixin, db.Model):
     @property
     def requested_amount(self) -> int:
         return sum(member.amount for member in self.members)
+
+    @property
+    def is_draft(self) -> bool:
+        """Still the city's work: the bank does not see it yet."""
+        return self.status == ReferralStatus.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the city may still change it: as a draft, or when the bank asks for more."""
+        return self.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO)
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == ReferralStatus.REJECTED
+
+    @property
+    def is_awaiting_info(self) -> bool:
+        """The bank asked for more and waits for the city's answer."""
+        return self.status == ReferralStatus.NEEDS_INFO
 
     def __repr__(self) -> str:
         return f"<Referral {self.id} {self.number} {self.status}>"
@@ -281,6 +301,11 @@ class ReferralMessage(db.Model):
     body: Mapped[str] = mapped_column(sa.String(2000))
 
     author: Mapped[User | None] = relationship()
+
+    @property
+    def is_from_bank(self) -> bool:
+        """Written by the bank's officer (the conversation shows the bank's side shaded)."""
+        return self.author is not None and self.author.role == Role.BANK_OFFICER
 
 
 class Loan(TimestampMixin, db.Model):

@@ -25,6 +25,7 @@ from harkat import downloads
 from harkat.audit import services as audit
 from harkat.auth.access import current_actor, public, roles
 from harkat.auth.domain import Role
+from harkat.auth.models import User
 from harkat.core import uploads
 from harkat.core.dates import to_local
 from harkat.core.enums import ApplicantType, ConsentPurpose, LoanMethod
@@ -489,6 +490,18 @@ def _screening_drift(referral: Referral) -> list[str]:
     return lines
 
 
+def _conversation_title(referral: Referral, user: User) -> str:
+    """Name the other side to the two people talking; name both sides to everyone else."""
+    facilitator = (
+        f"pendamping {referral.facilitator.full_name}" if referral.facilitator else "pendamping"
+    )
+    if user.role == Role.BANK_OFFICER:
+        return f"Pesan dengan {facilitator}"
+    if user.role == Role.FACILITATOR:
+        return f"Pesan dengan {referral.bank.name}"
+    return f"Pesan antara {facilitator} dan {referral.bank.name}"
+
+
 @bp.get("/rujukan/<int:referral_id>")
 @roles(*EVERYONE)
 def detail(referral_id: int):
@@ -527,10 +540,7 @@ def detail(referral_id: int):
         simulation = None
     actions = [a for a in available_actions(referral.status, user.role) if a != Action.DISBURSE]
     action_form = _action_form(referral)
-    can_prepare = services.can_prepare(user) and referral.status in (
-        ReferralStatus.DRAFT,
-        ReferralStatus.NEEDS_INFO,
-    )
+    can_prepare = services.can_prepare(user) and referral.is_editable
     missing = services.missing_documents(db.session, referral) if can_prepare else []
     document_form = DocumentBatchForm(formdata=None)
     _document_rows(referral, document_form, missing)
@@ -561,10 +571,7 @@ def detail(referral_id: int):
         actions=actions,
         can_disburse=Action.DISBURSE in available_actions(referral.status, user.role),
         confirmed_actions=CONFIRMED_ACTIONS,
-        screening_drift=_screening_drift(referral)
-        if user.role in EDITORS
-        and referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO)
-        else [],
+        screening_drift=_screening_drift(referral) if can_prepare else [],
         action_form=action_form,
         document_form=document_form,
         reuse_form=reuse_form,
@@ -572,7 +579,10 @@ def detail(referral_id: int):
         no_script_rows=NO_SCRIPT_ROWS,
         upload_limit=uploads.size_label(current_app.config["MAX_UPLOAD_BYTES"]),
         exemption_form=ExemptionForm(),
-        request_form=_request_form(gates) if user.role == Role.FACILITATOR else None,
+        request_form=_request_form(gates)
+        if user.role == Role.FACILITATOR and referral.is_editable
+        else None,
+        can_exempt=user.role == Role.ADMIN and referral.is_editable,
         exemption_requests=inbox.requests_of(db.session, referral),
         gate_labels={g.value: g.label for g in Gate},
         status_share=[
@@ -593,6 +603,12 @@ def detail(referral_id: int):
         exemptions=services.exemptions_of(db.session, referral),
         loans=loans,
         can_prepare=can_prepare,
+        can_download_packet=user.role in CASE_WORKERS,
+        can_download_bank_copy=user.role in EDITORS and not referral.is_draft,
+        can_open_documents=user.role in CASE_WORKERS,
+        can_open_people=user.role != Role.BANK_OFFICER,
+        can_message=user.role in CASE_WORKERS and not referral.is_draft,
+        conversation_title=_conversation_title(referral, user),
         show_full_nik=user.role != Role.VIEWER,
         days_submitted=services.days_since(referral.submitted_at, now),
         days_last=services.days_since(referral.last_action_at, now),
@@ -1187,8 +1203,7 @@ def remove_document(referral_id: int, document_id: int):
         r=referral,
         d=doc,
         form=form,
-        can_remove=services.can_prepare(current_actor())
-        and referral.status in (ReferralStatus.DRAFT, ReferralStatus.NEEDS_INFO),
+        can_remove=services.can_prepare(current_actor()) and referral.is_editable,
     )
 
 
@@ -1285,10 +1300,26 @@ def index():
     kecamatan = db.session.scalars(sa.select(Kecamatan).order_by(Kecamatan.name)).all()
     if user.role == Role.FACILITATOR:
         kecamatan = [k for k in kecamatan if k.code in user.kecamatan_codes]
+    ages = {
+        r.id: (
+            services.days_since(r.submitted_at, now),
+            services.days_since(r.last_action_at, now),
+        )
+        for r in page.items
+    }
+    sla = services.sla_days(db.session)
+    # Submitted more than the service level ago and still waiting for the bank: highlighted.
+    late_ids = {
+        r.id
+        for r in page.items
+        if r.status in WAITING_FOR_BANK and ages[r.id][0] is not None and ages[r.id][0] > sla
+    }
     return render_template(
         "referrals/index.html",
         page=page,
         filters=filters,
+        queue_bank=user.bank if user.role == Role.BANK_OFFICER else None,
+        can_create=user.role in EDITORS,
         statuses=list(ReferralStatus)
         if user.role != Role.BANK_OFFICER
         else [s for s in ReferralStatus if s != ReferralStatus.DRAFT],
@@ -1296,15 +1327,9 @@ def index():
         banks=db.session.scalars(sa.select(Bank).order_by(Bank.name)).all()
         if user.role in (Role.ADMIN, Role.VIEWER, Role.FACILITATOR)
         else [],
-        ages={
-            r.id: (
-                services.days_since(r.submitted_at, now),
-                services.days_since(r.last_action_at, now),
-            )
-            for r in page.items
-        },
-        sla=services.sla_days(db.session),
-        waiting=WAITING_FOR_BANK,
+        ages=ages,
+        late_ids=late_ids,
+        sla=sla,
     )
 
 
@@ -1328,6 +1353,7 @@ def loans():
         "referrals/loans.html",
         page=page,
         only=only,
+        can_import=user.role == Role.BANK_OFFICER,
         summary=services.portfolio(db.session, user),
         labels=COLLECTABILITY_LABELS,
     )

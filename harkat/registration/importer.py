@@ -1007,6 +1007,11 @@ class RowResult:
     def is_storable(self) -> bool:
         return self.status != ERROR and self.values is not None
 
+    @property
+    def is_warning(self) -> bool:
+        """Storable, with notes worth reading before the import is committed."""
+        return self.status == WARNING
+
     def error(self, key: str | None, reason: str) -> None:
         self.errors.append((HEADERS.get(key, "") if key else "", reason))
 

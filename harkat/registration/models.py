@@ -107,6 +107,11 @@ class Entrepreneur(VersionedMixin, TimestampMixin, db.Model):
         back_populates="entrepreneur", order_by="Consent.recorded_at"
     )
 
+    @property
+    def is_active(self) -> bool:
+        """Still taking part: not marked inactive, moved away or deceased."""
+        return self.status == EntrepreneurStatus.ACTIVE
+
     def __repr__(self) -> str:
         return f"<Entrepreneur {self.id} {self.registration_number}>"
 

@@ -156,10 +156,10 @@ def index():
         group_options=group_options,
         search_form=SearchForm(formdata=None, q=filters.q),
         sorts=services.SORT_LABELS,
+        can_edit=services.can_edit(user),
         Sector=Sector,
         BusinessScale=BusinessScale,
         JourneyStage=JourneyStage,
-        EntrepreneurStatus=EntrepreneurStatus,
         Gender=Gender,
         show_full_nik=False,
     )
@@ -652,6 +652,7 @@ def groups():
         status=status,
         kecamatan=kecamatan,
         kecamatan_options=kecamatan_options,
+        can_edit=services.can_edit(user),
         GroupStatus=GroupStatus,
     )
 

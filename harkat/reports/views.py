@@ -106,6 +106,7 @@ def absorption():
         closing=closing,
         history=history,
         can_close=current_actor().role == Role.ADMIN,
+        can_download_json=current_actor().role == Role.ADMIN,
         month_over=services.month_bounds(month)[3] <= services.utcnow(),
         close_form=CloseMonthForm(month=calc.month_key(month)),
         reopen_form=ReopenMonthForm(month=calc.month_key(month)),
@@ -338,6 +339,7 @@ def performance():
     return render_template(
         "reports/performance.html",
         year=year,
+        can_set_indicators=current_actor().role == Role.ADMIN,
         rows=sakip.realisation(db.session, year, services.today()),
         through=services.today(),
     )

@@ -274,6 +274,10 @@ class LenderMatch:
         return self.status == MatchStatus.LICENSED
 
     @property
+    def is_revoked(self) -> bool:
+        return self.status == MatchStatus.REVOKED
+
+    @property
     def is_likely_illegal(self) -> bool:
         """Unknown or revoked: borrowing from it now is borrowing from an unlicensed lender."""
         return self.status != MatchStatus.LICENSED

@@ -171,6 +171,7 @@ def check():
         and registry.is_stale(index.checked_on, max_age_days=registry.max_age_days(db.session)),
         stale_days=registry.max_age_days(db.session),
         registry_size=len(index),
+        can_manage_registry=current_actor().role == Role.ADMIN,
     )
 
 

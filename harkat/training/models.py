@@ -62,6 +62,16 @@ class Cohort(VersionedMixin, TimestampMixin, db.Model):
         back_populates="cohort", order_by="Enrolment.id"
     )
 
+    @property
+    def is_open(self) -> bool:
+        """Taking enrolments and not yet started."""
+        return self.status == CohortStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        """Finished: results are computed and the cohort no longer changes."""
+        return self.status == CohortStatus.CLOSED
+
     def __repr__(self) -> str:
         return f"<Cohort {self.id} {self.name!r}>"
 
@@ -117,6 +127,15 @@ class Enrolment(TimestampMixin, db.Model):
     entrepreneur: Mapped[Entrepreneur] = relationship()
     attendance: Mapped[list[Attendance]] = relationship(back_populates="enrolment")
     certificate: Mapped[Certificate | None] = relationship(back_populates="enrolment")
+
+    @property
+    def is_seated(self) -> bool:
+        """Holds a place in the cohort (neither waiting for one nor withdrawn)."""
+        return self.status == EnrolmentStatus.ENROLLED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == EnrolmentStatus.WITHDRAWN
 
     def __repr__(self) -> str:
         return f"<Enrolment {self.id} cohort={self.cohort_id} e={self.entrepreneur_id}>"

@@ -138,6 +138,8 @@ def index():
             .where(kecamatan_scope(user, Kecamatan.code))
             .order_by(Kecamatan.name)
         ).all(),
+        can_edit=registration.can_edit(user),
+        can_manage_courses=user.role == Role.ADMIN,
         CohortStatus=CohortStatus,
     )
 
@@ -262,7 +264,8 @@ def cohort(cohort_id: int):
         seated_count=sum(1 for e, _, _ in rows if e.status == EnrolmentStatus.ENROLLED),
         waitlist=services.waitlist(cohort),
         can_edit=can_edit,
-        is_admin=user.role == Role.ADMIN,
+        # Correcting a result and revoking a certificate are the admin's.
+        can_correct=user.role == Role.ADMIN,
         search_form=search_form,
         candidates=candidates,
         group_form=group_form,
@@ -272,7 +275,6 @@ def cohort(cohort_id: int):
         button_form=Form(formdata=None),
         rule=services.completion_rule(db.session),
         TrainingResult=TrainingResult,
-        EnrolmentStatus=EnrolmentStatus,
     )
 
 
