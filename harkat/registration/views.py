@@ -156,7 +156,7 @@ def index():
         group_options=group_options,
         search_form=SearchForm(formdata=None, q=filters.q),
         sorts=services.SORT_LABELS,
-        can_edit=services.can_edit(user),
+        can_edit=can_edit_cases(user),
         Sector=Sector,
         BusinessScale=BusinessScale,
         JourneyStage=JourneyStage,
@@ -652,7 +652,7 @@ def groups():
         status=status,
         kecamatan=kecamatan,
         kecamatan_options=kecamatan_options,
-        can_edit=services.can_edit(user),
+        can_edit=can_edit_cases(user),
         GroupStatus=GroupStatus,
     )
 

@@ -138,7 +138,7 @@ def index():
             .where(kecamatan_scope(user, Kecamatan.code))
             .order_by(Kecamatan.name)
         ).all(),
-        can_edit=registration.can_edit(user),
+        can_edit=can_edit_cases(user),
         can_manage_courses=user.role == Role.ADMIN,
         CohortStatus=CohortStatus,
     )
