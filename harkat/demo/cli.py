@@ -9,7 +9,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from harkat.audit.services import set_actor
-from harkat.demo.generator import seed_demo, tidy_after_bulk_load
 from harkat.extensions import db
 
 demo_cli = AppGroup("demo", help="Data contoh untuk demo dan uji beban.")
@@ -35,6 +34,15 @@ def seed_command(count: int, seed: int):
     """Generate entrepreneurs with businesses, groups of 5–10 and consent in Kota Jambi."""
     set_actor(None)
     started = time.perf_counter()
+    try:
+        # Faker comes with the "demo" extra (make run and make test install it; a production
+        # install with .[deploy] does not need it).
+        from harkat.demo.generator import seed_demo, tidy_after_bulk_load
+    except ModuleNotFoundError as missing:
+        raise click.ClickException(
+            f"Data demo memerlukan paket tambahan ({missing.name}); pasang dengan: "
+            "pip install -e '.[demo]'"
+        ) from None
     result = seed_demo(db.session, count, seed, upload_dir=current_app.config["UPLOAD_DIR"])
     db.session.commit()
     tidy_after_bulk_load(db.engine)
