@@ -21,6 +21,9 @@ from harkat.reference.services import seed_reference
 
 BACKEND = os.environ.get("HARKAT_TEST_BACKEND", "sqlite")
 DATABASE_FIXTURES = {"app", "database_url"}
+#: The suite's password hashing: scrypt (production's) costs ~70 ms and 32 MB a hash, and the
+#: suite creates and signs in thousands of throwaway accounts.
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def pytest_report_header(config):
@@ -58,6 +61,7 @@ def _base_config(instance: Path, url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         # Reports show what the test just stored; tests of the cache set their own minutes.
         "REPORT_FUNNEL_CACHE_MINUTES": 0,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     }
 
 
