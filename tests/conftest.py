@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from harkat import create_app
 from harkat import database_url as normalise_url
@@ -42,14 +45,42 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+@contextmanager
+def database_beside(url: str, suffix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database ``<name>_<suffix>`` on ``url``'s server, dropped after."""
+    url = make_url(url)
+    name = f"{url.database}_{suffix}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url_base(tmp_path_factory) -> str:
-    if BACKEND == "postgresql":
-        url = os.environ.get("HARKAT_TEST_DATABASE_URL")
-        if not url:
-            pytest.exit("HARKAT_TEST_BACKEND=postgresql needs HARKAT_TEST_DATABASE_URL", 2)
-        return normalise_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'template.sqlite3'}"
+def database_url_base(tmp_path_factory) -> Iterator[str]:
+    """The run's database: a SQLite file per run, or the PostgreSQL scratch database.
+
+    Under pytest-xdist each worker (``gw0``, ``gw1`` …) has a database of its own: a SQLite file in
+    its own temporary directory, or ``<name>_gw0`` … created beside the named PostgreSQL one.
+    """
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'template.sqlite3'}"
+        return
+    url = os.environ.get("HARKAT_TEST_DATABASE_URL")
+    if not url:
+        pytest.exit("HARKAT_TEST_BACKEND=postgresql needs HARKAT_TEST_DATABASE_URL", 2)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield normalise_url(url)
+        return
+    with database_beside(normalise_url(url), worker) as own:
+        yield own
 
 
 def _base_config(instance: Path, url: str) -> dict:
