@@ -34,13 +34,17 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 # The whole suite on SQLite; then every database test again on PostgreSQL when
-# HARKAT_TEST_DATABASE_URL names a scratch database (see .ci/run).
+# HARKAT_TEST_DATABASE_URL names a scratch database (see .ci/run). Tests run in parallel, one
+# pytest-xdist worker per core (TEST_WORKERS=0: one process); on PostgreSQL each worker creates a
+# database of its own beside the scratch one (<name>_gw0, <name>_gw1 …) and drops it afterwards.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 test: lint
 	@echo "== pytest on SQLite =="
-	HARKAT_TEST_BACKEND=sqlite $(BIN)/pytest
+	HARKAT_TEST_BACKEND=sqlite $(PYTEST)
 	@if [ -n "$$HARKAT_TEST_DATABASE_URL" ]; then \
 		echo "== pytest on PostgreSQL ($$HARKAT_TEST_DATABASE_URL) =="; \
-		HARKAT_TEST_BACKEND=postgresql $(BIN)/pytest; \
+		HARKAT_TEST_BACKEND=postgresql $(PYTEST); \
 	else \
 		echo "== PostgreSQL skipped: HARKAT_TEST_DATABASE_URL is not set =="; \
 	fi

@@ -9,8 +9,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,8 +32,24 @@ from harkat.errors import DomainError, StopValidation, ValidationError
 from harkat.reference.models import Bank, Kecamatan
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
-#: Checked against when the username is unknown, so timing does not reveal which names exist.
-_DUMMY_HASH = generate_password_hash("harkat-dummy-password")
+#: Werkzeug's default, for code run outside an app (the app's PASSWORD_HASH_METHOD otherwise).
+DEFAULT_HASH_METHOD = "scrypt"
+
+
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else DEFAULT_HASH_METHOD
+
+
+def hash_password(password: str) -> str:
+    """Hash a new password with the configured method; checking reads the method off the hash."""
+    return generate_password_hash(password, method=_hash_method())
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the username is unknown, so timing does not reveal which names
+    exist; hashed with the configured method, so it costs what a real check costs."""
+    return generate_password_hash("harkat-dummy-password", method=method)
 
 
 class LoginRefused(DomainError):
@@ -121,7 +139,7 @@ def create_user(session: Session, data: UserData, password: str) -> User:
         bank=bank,
         kecamatan=kecamatan,
         is_active=data.is_active,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
     )
     session.add(user)
     session.flush()
@@ -154,7 +172,7 @@ def set_password(session: Session, user: User, password: str) -> None:
     problems = password_problems(password, user.username)
     if problems:
         raise StopValidation({"password": problems})
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.end_all_sessions()
     session.flush()
@@ -238,7 +256,8 @@ def authenticate(
             raise LoginRefused(_wait_message(wait))
 
     user = session.scalar(sa.select(User).where(User.username == username))
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    stored = user.password_hash if user else _dummy_hash(_hash_method())
+    valid = check_password_hash(stored, password)
     succeeded = bool(user and valid and user.is_active)
     session.add(LoginAttempt(username=username, address=address, succeeded=succeeded, at=now))
     if not succeeded:

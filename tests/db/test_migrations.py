@@ -8,12 +8,11 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy.engine import make_url
 
 from harkat import create_app
 from harkat.database import include_object
 from harkat.extensions import db
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, database_beside
 
 
 @pytest.fixture
@@ -22,16 +21,8 @@ def empty_database_url(database_url, tmp_path):
     if BACKEND != "postgresql":
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
-    url = make_url(database_url)
-    name = f"{url.database}_migrations"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with database_beside(database_url, "migrations") as url:
+        yield url
 
 
 @pytest.fixture

@@ -111,8 +111,8 @@ def test_an_approval_outside_the_scheme_is_refused_naming_the_limit(
         timeout=30,
     )
     assert answer.status_code == 422, answer.text
-    said = str(answer.json()["error"])
-    assert "Rp10.000.000" in said or "paling banyak" in said, said
+    said = " ".join(answer.json()["error"]["fields"]["approved_amount"])
+    assert "Rp900.000.000 di luar batas skema" in said and "Rp10.000.000)" in said, said
     with app.app_context():
         referral = db.session.get(Referral, referral_id)
         assert referral.status == ReferralStatus.IN_REVIEW and referral.approved_amount is None

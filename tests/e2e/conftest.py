@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from harkat import create_app
 from harkat.extensions import db
+from tests.conftest import TEST_HASH_METHOD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
@@ -33,6 +34,7 @@ def live_server(tmp_path):
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
             "SECRET_KEY": "e2e-secret",
+            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         }
     )
     with app.app_context():

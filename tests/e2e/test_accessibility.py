@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from harkat import create_app
 from harkat.extensions import db
+from tests.conftest import TEST_HASH_METHOD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "a11y"
@@ -59,6 +60,7 @@ def site(tmp_path_factory):
             "INSTANCE_PATH": str(root / "instance"),
             "DATABASE_URL": f"sqlite:///{root / 'a11y.sqlite3'}",
             "SECRET_KEY": "a11y-secret",
+            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         }
     )
     with app.app_context():

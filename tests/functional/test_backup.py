@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 
 from harkat import create_app
 from harkat.auth.domain import Role
 from harkat.extensions import db
 from harkat.referrals.models import Loan, ReferralDocument
 from harkat.referrals.transitions import ReferralStatus
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, database_beside
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
@@ -28,16 +27,8 @@ def fresh_database_url(database_url, tmp_path):
     if BACKEND != "postgresql":
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    url = make_url(database_url)
-    name = f"{url.database}_restore"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with database_beside(database_url, "restore") as url:
+        yield url
 
 
 def _facts(app) -> dict:

@@ -221,3 +221,25 @@ def test_throttling_is_shared_by_every_worker(app, create_user):
     assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
     with second_worker.app_context():
         db.engine.dispose()
+
+
+def test_production_hashes_passwords_with_scrypt(app, auth, create_user):
+    """The suite signs in with a cheap hash; a real installation keeps Werkzeug's scrypt."""
+    from harkat import config
+
+    assert config.PASSWORD_HASH_METHOD == "scrypt"
+    app.config["PASSWORD_HASH_METHOD"] = config.PASSWORD_HASH_METHOD
+    user_id, username = create_user()
+    with app.app_context():
+        assert db.session.get(User, user_id).password_hash.startswith("scrypt:")
+    assert auth.login(username).status_code == 302
+
+
+def test_a_changed_hash_method_still_accepts_older_hashes(app, auth, create_user):
+    """Each hash names its own method, so changing PASSWORD_HASH_METHOD locks nobody out."""
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    _, username = create_user()
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+    refused = auth.login(username, "salah-sekali-123")
+    assert LOGIN_REFUSED in refused.get_data(as_text=True)
+    assert auth.login(username).status_code == 302

@@ -103,7 +103,7 @@ def test_bad_input_names_each_field(app, client, login_as):
     )
     page = _text(response)
     assert response.status_code == 200
-    assert "NIK harus 16 angka" in page or "16 angka" in page
+    assert "NIK harus 16 digit, yang diisi 4 digit." in page
     assert "Nomor HP" in page and "RT berupa angka 1–3 digit." in page
     assert "Pilih kelurahan dari daftar Kota Jambi." in page
     assert _entrepreneur(app, full_name="Rahmawati Putri") is None

@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -82,7 +83,7 @@ def test_screened_people_who_never_trained_do_not_push_a_conversion_past_100(
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("juga sudah mencapai tahap ini" in t for t in texts)
     screened = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "Diskrining utang")
-    assert screened[3].value == Decimal("0.6667") or abs(screened[3].value - 0.6667) < 1e-9
+    assert screened[3].value == pytest.approx(0.6667)
 
 
 def test_no_conversion_exceeds_100_on_generated_data(app, runner):
