@@ -238,7 +238,9 @@ def test_export_masks_nik_for_facilitators_neutralises_formulas_and_is_audited(
     frame = pd.read_csv(io.BytesIO(csv.data), sep=";", dtype=str, encoding="utf-8-sig")
     assert sorted(frame["Nama Lengkap"]) == ['\'=HYPERLINK("http://x")', "Budi Santoso"]
     with app.app_context():
-        exports = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "export")).all()
+        exports = db.session.scalars(
+            sa.select(AuditLog).where(AuditLog.action == "export").order_by(AuditLog.id)
+        ).all()
         assert [(e.changes["format"], e.changes["rows"]) for e in exports] == [
             ("xlsx", 2),
             ("csv", 2),
